@@ -1,0 +1,64 @@
+# Milieu — the commands a newcomer needs. Only Python 3.12+ is required (Django 6 needs it).
+SHELL := /bin/bash
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# The first interpreter that is Python 3.12 or newer (a pyenv install counts too).
+PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 \
+	$$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' \
+	2>/dev/null && { echo $$p; break; }; done)
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test test-fast lint format messages openapi install demo worker clean
+
+$(BIN)/.installed: requirements.lock
+	@test -n "$(PYTHON)" || { echo "Milieu needs Python 3.12 or newer (Django 6). Install it, or set PYTHON=/path/to/python3.12." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) compilemessages --ignore '.venv' -v 0
+	$(MANAGE) load_demo
+
+## make run: install, migrate the embedded SQLite database, load the demo, serve on 127.0.0.1:$(PORT) with the task worker.
+run: demo
+	@$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+worker: install
+	$(MANAGE) db_worker --queue-name '*'
+
+## make test: the whole suite (set DATABASE_URL to run it on PostgreSQL).
+test: install
+	$(MANAGE) compilemessages --ignore '.venv' -v 0
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy config milieu
+	$(BIN)/djlint --lint milieu/
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd milieu && ../$(MANAGE) makemessages -l fr -l en -l es --no-obsolete --no-location --ignore 'tests/*'
+
+openapi: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi > docs/openapi.json
+
+lock:
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""The one NinjaAPI. Each app's router is mounted here; errors render the same everywhere."""
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from milieu.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="Milieu API",
+    version="1",
+    description=(
+        "The API of Milieu, the community platform for municipalities. Every page has its "
+        "operation here, with the same permissions and errors. Errors have the body "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, fields=None):
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request, exc: ApplicationError):
+    return _error(request, exc.status_code, exc.code, str(exc.message), exc.extra.get("fields"))
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
+        fields.setdefault(".".join(location) or "__all__", []).append(item.get("msg", ""))
+    return _error(request, 422, "validation", _("Some fields need correcting."), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    return _error(request, 401, "not_authenticated", _("Log in to use this operation."))
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+def _mount() -> None:
+    from milieu.accounts.api import router as accounts_router
+    from milieu.territory.api import router as territory_router
+
+    api.add_router("/", territory_router)
+    api.add_router("/", accounts_router)
+
+
+_mount()

@@ -1,0 +1,19 @@
+"""Settings for the test suite. DATABASE_URL picks PostgreSQL; the default is SQLite."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, database_from_env, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-with-enough-length-to-pass-checks-0123456789"
+ALLOWED_HOSTS = ["*"]
+DATABASES = {"default": database_from_env(BASE_DIR / "test.sqlite3")}
+# Argon2 stays the hasher (the suite checks it); its cost is lowered so the suite stays fast.
+PASSWORD_HASHERS = ["milieu.core.testing.FastArgon2PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "milieu.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from milieu.core import demo
+
+        from . import demo as accounts_demo
+
+        demo.register("accounts", accounts_demo.load, order=20)

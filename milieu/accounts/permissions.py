@@ -1,0 +1,82 @@
+"""Who may do what, as `rules` predicates. Objects are municipalities (or regions) unless noted.
+
+Staff roles only count once the person has multi-factor authentication: a staff account without
+a TOTP authenticator is treated as a citizen until it enrols.
+"""
+
+import rules
+from allauth.mfa.models import Authenticator
+
+from .models import Role, RoleAssignment
+
+
+def _active_roles(user) -> set[tuple[str, int | None, int | None]]:
+    """All of a user's active roles, memoised on the user object for the request."""
+    cached = getattr(user, "_milieu_roles", None)
+    if cached is None:
+        cached = set(
+            RoleAssignment.objects.active()
+            .filter(user=user)
+            .values_list("role", "municipality_id", "region_id")
+        )
+        user._milieu_roles = cached
+    return cached
+
+
+def has_role(user, role: str, municipality) -> bool:
+    if not user.is_authenticated or municipality is None:
+        return False
+    return (role, municipality.pk, None) in _active_roles(user)
+
+
+@rules.predicate
+def has_mfa(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_milieu_has_mfa", None)
+    if cached is None:
+        cached = Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()
+        user._milieu_has_mfa = cached
+    return cached
+
+
+@rules.predicate
+def is_municipal_staff(user, municipality) -> bool:
+    return has_role(user, Role.STAFF, municipality) or has_role(user, Role.ADMIN, municipality)
+
+
+@rules.predicate
+def is_municipal_admin(user, municipality) -> bool:
+    return has_role(user, Role.ADMIN, municipality)
+
+
+@rules.predicate
+def is_consortium_admin_of(user, municipality) -> bool:
+    if not user.is_authenticated or municipality is None:
+        return False
+    return (Role.CONSORTIUM_ADMIN, None, municipality.region_id) in _active_roles(user)
+
+
+@rules.predicate
+def is_member(user, municipality) -> bool:
+    if not user.is_authenticated or municipality is None:
+        return False
+    return user.memberships.filter(municipality=municipality).exists()
+
+
+def holds_any_staff_role(user) -> bool:
+    """Staff anywhere (municipal staff, admin, consortium admin): MFA is mandatory for them."""
+    if not user.is_authenticated:
+        return False
+    return any(
+        role in {Role.STAFF, Role.ADMIN, Role.CONSORTIUM_ADMIN}
+        for role, _m, _r in _active_roles(user)
+    )
+
+
+can_manage_roles = (is_municipal_admin | is_consortium_admin_of) & has_mfa
+
+rules.add_perm("accounts.manage_roles", can_manage_roles)
+rules.add_perm("accounts.view_staff_area", is_municipal_staff & has_mfa)

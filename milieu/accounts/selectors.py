@@ -1,0 +1,53 @@
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from milieu.core.errors import NotFound, PermissionDenied
+from milieu.territory.models import Municipality
+
+from .models import Membership, RoleAssignment, User
+
+
+def home_membership(*, user: User) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("municipality", "district")
+        .filter(user=user, is_home=True)
+        .first()
+    )
+
+
+def membership_list(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.select_related("municipality", "district")
+        .filter(user=user)
+        .order_by("-is_home", "municipality__name")
+    )
+
+
+def role_list(*, visible_to: User, municipality: Municipality) -> QuerySet[RoleAssignment]:
+    """Active roles in a municipality, for those who may manage them."""
+    if not visible_to.has_perm("accounts.manage_roles", municipality):
+        raise PermissionDenied(_("You are not allowed to see this municipality's roles."))
+    return (
+        RoleAssignment.objects.active()
+        .filter(municipality=municipality)
+        .select_related("user", "granted_by")
+        .order_by("role", "user__email")
+    )
+
+
+def role_get(*, visible_to: User, municipality: Municipality, assignment_id: int) -> RoleAssignment:
+    try:
+        return role_list(visible_to=visible_to, municipality=municipality).get(pk=assignment_id)
+    except RoleAssignment.DoesNotExist:
+        raise NotFound(_("This role does not exist.")) from None
+
+
+def user_roles(*, user: User) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .select_related("municipality", "region")
+        .order_by("role")
+    )

@@ -1,0 +1,34 @@
+"""Typed errors that services raise and that views and the API render the same way."""
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """A refusal the user can act on. `message` is already translated (lazily)."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: Any, *, code: str | None = None, extra: dict | None = None):
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.extra = extra or {}
+
+
+class NotFound(ApplicationError):
+    """The object does not exist *for this actor*: hidden and absent look the same."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class PermissionDenied(ApplicationError):
+    status_code = 403
+    code = "permission_denied"
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    code = "conflict"

@@ -1,0 +1,57 @@
+import logging
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from milieu.accounts.selectors import home_membership
+from milieu.territory.selectors import municipality_list, region_list
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and readiness: the process answers and the database accepts a query."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("healthz: database check failed")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The global entry point: pick a municipality (searchable, works without JavaScript)."""
+    query = request.GET.get("q", "").strip()[:100]
+    municipalities = list(municipality_list(query=query))
+    context = {"municipalities": municipalities, "regions": region_list(), "query": query}
+    template = "core/home.html#results" if request.htmx else "core/home.html"
+    return render(request, template, context)
+
+
+def after_login(request: HttpRequest) -> HttpResponse:
+    """Where a login lands: the person's own municipality in their own language."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    language = request.user.preferred_language
+    with translation.override(language):
+        membership = home_membership(user=request.user)
+        if membership is None:
+            target = reverse("accounts:profile")
+        else:
+            target = reverse(
+                "territory:municipality_home",
+                kwargs={"municipality_slug": membership.municipality.slug},
+            )
+    response = redirect(target)
+    response.set_cookie("django_language", language, samesite="Lax")
+    return response

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryConfig(AppConfig):
+    name = "milieu.territory"
+    label = "territory"
+    verbose_name = _("Territories")
+
+    def ready(self) -> None:
+        from milieu.core import demo, modules
+
+        from . import demo as territory_demo
+
+        modules.register(
+            modules.Module(
+                key="districts",
+                name=_("Neighbourhoods"),
+                description=_("The districts of the municipality and what each one covers."),
+                url_name="territory:district_list",
+                order=10,
+            )
+        )
+        demo.register("territory", territory_demo.load, order=10)

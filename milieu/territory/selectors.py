@@ -1,0 +1,50 @@
+"""Reads for territories. Territories themselves are public; districts depend on modules."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from milieu.core import modules
+from milieu.core.errors import NotFound
+
+from .models import District, Municipality, Region
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.annotate(member_count=Count("municipalities")).order_by("name")
+
+
+def region_get(*, slug: str) -> Region:
+    try:
+        return Region.objects.get(slug=slug)
+    except Region.DoesNotExist:
+        raise NotFound(_("This region does not exist.")) from None
+
+
+def municipality_list(*, region: Region | None = None, query: str = "") -> QuerySet[Municipality]:
+    qs = Municipality.objects.select_related("region").order_by("region__name", "name")
+    if region is not None:
+        qs = qs.filter(region=region)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(slug__icontains=query.replace(" ", "-")))
+    return qs
+
+
+def municipality_get(*, slug: str) -> Municipality:
+    try:
+        return Municipality.objects.select_related("region").get(slug=slug)
+    except Municipality.DoesNotExist:
+        raise NotFound(_("This municipality does not exist.")) from None
+
+
+def district_list(*, municipality: Municipality) -> QuerySet[District]:
+    if not modules.is_enabled(municipality, "districts"):
+        raise NotFound(_("This municipality has not enabled this module."))
+    return municipality.districts.order_by("name")
+
+
+def district_get(*, municipality: Municipality, district_id: int) -> District:
+    """A district of *this* municipality; another municipality's district is simply not found."""
+    try:
+        return District.objects.get(municipality=municipality, pk=district_id)
+    except District.DoesNotExist:
+        raise NotFound(_("This district does not exist.")) from None
