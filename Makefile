@@ -52,13 +52,13 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	cd milieu && ../$(MANAGE) makemessages -l fr -l en -l es --no-obsolete --no-location --ignore 'tests/*'
+	cd milieu && ../$(BIN)/python ../manage.py makemessages -l fr -l en -l es --no-obsolete --no-location --ignore 'tests/*'
 
 openapi: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi > docs/openapi.json
 
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) db.sqlite3* .pytest_cache .mypy_cache .ruff_cache

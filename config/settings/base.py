@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "django_htmx",
     "django_tasks_db",
     "allauth",

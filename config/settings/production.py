@@ -1,7 +1,7 @@
 """Production: PostgreSQL (DATABASE_URL), Redis (REDIS_URL), SMTP (EMAIL_URL), HTTPS behind a
 reverse proxy. SECRET_KEY and ALLOWED_HOSTS must be set; nothing falls back to a default."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import DATABASES, env
 
 DEBUG = False

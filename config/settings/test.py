@@ -1,6 +1,6 @@
 """Settings for the test suite. DATABASE_URL picks PostgreSQL; the default is SQLite."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import BASE_DIR, database_from_env, env
 
 DEBUG = False
@@ -12,8 +12,6 @@ PASSWORD_HASHERS = ["milieu.core.testing.FastArgon2PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}

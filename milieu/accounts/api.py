@@ -1,8 +1,8 @@
 from django.db import transaction
-from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import django_auth
 
+from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
 
@@ -28,13 +28,13 @@ def _me(user) -> dict:
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, auth=django_auth)
-def get_me(request: HttpRequest):
+def get_me(request: AuthenticatedRequest):
     """The logged-in person's own account."""
     return _me(request.user)
 
 
 @router.patch("/me", response={200: MeOut, **ERRORS}, auth=django_auth)
-def update_me(request: HttpRequest, payload: MePatch):
+def update_me(request: AuthenticatedRequest, payload: MePatch):
     data = payload.dict(exclude_unset=True)
     home_slug = data.pop("home_municipality", None)
     district_id = data.pop("home_district", None)
@@ -51,19 +51,21 @@ def update_me(request: HttpRequest, payload: MePatch):
     return _me(user)
 
 
-@router.get("/municipalities/{slug}/roles", response={200: list[RoleOut], **ERRORS}, auth=django_auth)
-def list_roles(request: HttpRequest, slug: str):
+@router.get(
+    "/municipalities/{slug}/roles", response={200: list[RoleOut], **ERRORS}, auth=django_auth
+)
+def list_roles(request: AuthenticatedRequest, slug: str):
     municipality = territory_selectors.municipality_get(slug=slug)
     return list(selectors.role_list(visible_to=request.user, municipality=municipality))
 
 
 @router.post("/municipalities/{slug}/roles", response={201: RoleOut, **ERRORS}, auth=django_auth)
-def grant_role(request: HttpRequest, slug: str, payload: RoleIn):
+def grant_role(request: AuthenticatedRequest, slug: str, payload: RoleIn):
     municipality = territory_selectors.municipality_get(slug=slug)
     assignment = services.role_grant(
         actor=request.user, municipality=municipality, email=payload.email, role=payload.role
     )
-    return 201, assignment
+    return Status(201, assignment)
 
 
 @router.delete(
@@ -71,10 +73,10 @@ def grant_role(request: HttpRequest, slug: str, payload: RoleIn):
     response={204: None, **ERRORS},
     auth=django_auth,
 )
-def revoke_role(request: HttpRequest, slug: str, assignment_id: int):
+def revoke_role(request: AuthenticatedRequest, slug: str, assignment_id: int):
     municipality = territory_selectors.municipality_get(slug=slug)
     assignment = selectors.role_get(
         visible_to=request.user, municipality=municipality, assignment_id=assignment_id
     )
     services.role_revoke(actor=request.user, municipality=municipality, assignment=assignment)
-    return 204, None
+    return Status(204, None)

@@ -11,5 +11,6 @@ class AccountsConfig(AppConfig):
         from milieu.core import demo
 
         from . import demo as accounts_demo
+        from . import permissions  # noqa: F401  (registers the rules)
 
         demo.register("accounts", accounts_demo.load, order=20)

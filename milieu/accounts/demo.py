@@ -14,14 +14,29 @@ DEMO_ACCOUNTS = [
     ("citoyenne@demo.milieu.test", "Camille (citoyenne)", "brossard", None, None),
     ("resident@demo.milieu.test", "Gabriel (Témiscamingue)", "ville-marie", None, None),
     ("commerce@demo.milieu.test", "Café du Quartier", "brossard", Role.MERCHANT, "brossard"),
-    ("organisme@demo.milieu.test", "Entraide Brossard", "brossard",
-     Role.ORGANISATION_MANAGER, "brossard"),
+    (
+        "organisme@demo.milieu.test",
+        "Entraide Brossard",
+        "brossard",
+        Role.ORGANISATION_MANAGER,
+        "brossard",
+    ),
     ("employe.brossard@demo.milieu.test", "Employé Brossard", "brossard", Role.STAFF, "brossard"),
     ("admin.brossard@demo.milieu.test", "Admin Brossard", "brossard", Role.ADMIN, "brossard"),
-    ("employe.chateauguay@demo.milieu.test", "Employée Châteauguay", "chateauguay",
-     Role.STAFF, "chateauguay"),
-    ("admin.mrc@demo.milieu.test", "Admin MRC de Témiscamingue", "ville-marie",
-     Role.CONSORTIUM_ADMIN, "temiscamingue"),
+    (
+        "employe.chateauguay@demo.milieu.test",
+        "Employée Châteauguay",
+        "chateauguay",
+        Role.STAFF,
+        "chateauguay",
+    ),
+    (
+        "admin.mrc@demo.milieu.test",
+        "Admin MRC de Témiscamingue",
+        "ville-marie",
+        Role.CONSORTIUM_ADMIN,
+        "temiscamingue",
+    ),
 ]
 OPERATOR = ("operateur@demo.milieu.test", "Opérateur de la plateforme")
 

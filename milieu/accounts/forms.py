@@ -31,14 +31,18 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        self.fields["preferred_language"].choices = [
-            (code, name) for code, name in settings.LANGUAGES
-        ]
+        language = self.fields["preferred_language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = list(settings.LANGUAGES)
         # Group districts by municipality so the list is usable without JavaScript.
+        district_field = self.fields["home_district"]
+        assert isinstance(district_field, forms.ModelChoiceField)
         groups: dict[str, list[tuple[int, str]]] = {}
-        for district in self.fields["home_district"].queryset:
+        for district in District.objects.select_related("municipality").order_by(
+            "municipality__name", "name"
+        ):
             groups.setdefault(district.municipality.name, []).append((district.pk, district.name))
-        self.fields["home_district"].choices = [("", "—"), *groups.items()]
+        district_field.choices = [("", "—"), *groups.items()]
 
 
 class RoleGrantForm(forms.Form):

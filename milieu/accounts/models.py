@@ -56,7 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # email is the username field
 
     class Meta:
         verbose_name = _("user")
@@ -89,6 +89,9 @@ class Membership(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["municipality", "is_home"], name="membership_muni_home")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.municipality}"
 
 
 class Role(models.TextChoices):

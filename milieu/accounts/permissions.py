@@ -35,9 +35,7 @@ def has_mfa(user) -> bool:
         return False
     cached = getattr(user, "_milieu_has_mfa", None)
     if cached is None:
-        cached = Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         user._milieu_has_mfa = cached
     return cached
 

@@ -1,6 +1,7 @@
 """Writes for accounts: profile, memberships, roles."""
 
 import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -65,9 +66,9 @@ def home_set(
             code="validation",
             extra={"fields": {"district": [_("Choose a district of your municipality.")]}},
         )
-    Membership.objects.filter(user=actor, is_home=True).exclude(
-        municipality=municipality
-    ).update(is_home=False, district=None)
+    Membership.objects.filter(user=actor, is_home=True).exclude(municipality=municipality).update(
+        is_home=False, district=None
+    )
     membership, _created = Membership.objects.update_or_create(
         user=actor,
         municipality=municipality,
@@ -106,9 +107,7 @@ def _require_role_manager(actor: User, municipality: Municipality) -> None:
 
 
 @transaction.atomic
-def role_grant(
-    *, actor: User, municipality: Municipality, email: str, role: str
-) -> RoleAssignment:
+def role_grant(*, actor: User, municipality: Municipality, email: str, role: str) -> RoleAssignment:
     _require_role_manager(actor, municipality)
     if role not in MUNICIPAL_ROLES:
         raise ApplicationError(
@@ -158,4 +157,3 @@ def role_revoke(
         extra={"actor": actor.pk, "assignment": assignment.pk, "municipality": municipality.pk},
     )
     return assignment
-

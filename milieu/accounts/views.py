@@ -1,21 +1,27 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import form_error, municipality_view, staff_view
+from milieu.core.http import (
+    AuthenticatedRequest,
+    MilieuRequest,
+    form_error,
+    municipality_view,
+    staff_view,
+)
 
 from . import selectors, services
 from .forms import ProfileForm, RoleGrantForm
 
 
 @require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: MilieuRequest) -> HttpResponse:
     """Switch the language of the pages; a logged-in person's choice is remembered."""
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
@@ -25,7 +31,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     home = selectors.home_membership(user=user)
     initial = {
@@ -75,32 +81,35 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @municipality_view
-def membership_join(request: HttpRequest) -> HttpResponse:
+def membership_join(request: AuthenticatedRequest) -> HttpResponse:
     services.membership_join(actor=request.user, municipality=request.municipality)
-    messages.success(request, _("%(name)s was added to your municipalities.") % {
-        "name": request.municipality.name
-    })
+    messages.success(
+        request,
+        _("%(name)s was added to your municipalities.") % {"name": request.municipality.name},
+    )
     return redirect("territory:municipality_home", municipality_slug=request.municipality.slug)
 
 
 @login_required
 @require_POST
 @municipality_view
-def membership_leave(request: HttpRequest) -> HttpResponse:
+def membership_leave(request: AuthenticatedRequest) -> HttpResponse:
     try:
         services.membership_leave(actor=request.user, municipality=request.municipality)
     except ApplicationError as error:
         messages.error(request, str(error.message))
     else:
-        messages.success(request, _("%(name)s was removed from your municipalities.") % {
-            "name": request.municipality.name
-        })
+        messages.success(
+            request,
+            _("%(name)s was removed from your municipalities.")
+            % {"name": request.municipality.name},
+        )
     return redirect("territory:municipality_home", municipality_slug=request.municipality.slug)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view("accounts.manage_roles")
-def staff_roles(request: HttpRequest) -> HttpResponse:
+def staff_roles(request: AuthenticatedRequest) -> HttpResponse:
     municipality = request.municipality
     form = RoleGrantForm()
     status = 200
@@ -131,7 +140,7 @@ def staff_roles(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_view("accounts.manage_roles")
-def staff_role_revoke(request: HttpRequest, assignment_id: int) -> HttpResponse:
+def staff_role_revoke(request: AuthenticatedRequest, assignment_id: int) -> HttpResponse:
     municipality = request.municipality
     try:
         assignment = selectors.role_get(

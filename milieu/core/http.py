@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -55,7 +56,7 @@ def staff_view(perm: str) -> Callable:
     return decorator
 
 
-def form_error(form: forms.Form, error: ApplicationError) -> None:
+def form_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Put a service's refusal on the form, field by field where it says which field."""
     fields = error.extra.get("fields", {})
     placed = False
@@ -66,3 +67,23 @@ def form_error(form: forms.Form, error: ApplicationError) -> None:
             placed = True
     if not placed or error.code != "validation":
         form.add_error(None, str(error.message))
+
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from milieu.accounts.models import User
+    from milieu.territory.models import Municipality
+
+
+class MilieuRequest(HttpRequest):
+    """The request as our middleware and decorators leave it (for type checkers)."""
+
+    htmx: "HtmxDetails"
+    municipality: "Municipality"
+
+
+class AuthenticatedRequest(MilieuRequest):
+    """A request behind `login_required`, `staff_view` or the API's session auth."""
+
+    user: "User"

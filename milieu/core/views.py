@@ -1,7 +1,7 @@
 import logging
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from milieu.accounts.selectors import home_membership
+from milieu.core.http import MilieuRequest
 from milieu.territory.selectors import municipality_list, region_list
 
 logger = logging.getLogger(__name__)
@@ -16,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 @never_cache
 @require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: MilieuRequest) -> JsonResponse:
     """Liveness and readiness: the process answers and the database accepts a query."""
     try:
         with connection.cursor() as cursor:
@@ -29,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MilieuRequest) -> HttpResponse:
     """The global entry point: pick a municipality (searchable, works without JavaScript)."""
     query = request.GET.get("q", "").strip()[:100]
     municipalities = list(municipality_list(query=query))
@@ -38,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def after_login(request: HttpRequest) -> HttpResponse:
+def after_login(request: MilieuRequest) -> HttpResponse:
     """Where a login lands: the person's own municipality in their own language."""
     if not request.user.is_authenticated:
         return redirect("account_login")

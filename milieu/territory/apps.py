@@ -11,6 +11,7 @@ class TerritoryConfig(AppConfig):
         from milieu.core import demo, modules
 
         from . import demo as territory_demo
+        from . import permissions  # noqa: F401  (registers the rules)
 
         modules.register(
             modules.Module(

@@ -34,7 +34,9 @@ class ModulesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enabled"].choices = [(m.key, m.name) for m in modules.all_modules()]
+        field = self.fields["enabled"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(m.key, m.name) for m in modules.all_modules()]
 
 
 class DistrictForm(forms.ModelForm):

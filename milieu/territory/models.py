@@ -18,7 +18,9 @@ def validate_brand_colour(value: str) -> None:
     """The brand colour is the header's background behind white text: it must reach WCAG AA."""
     if contrast_ratio(value, "#ffffff") < 4.5:
         raise ValidationError(
-            _("This colour is too light for white text (contrast below 4.5:1); choose a darker one.")
+            _(
+                "This colour is too light for white text (contrast below 4.5:1); choose a darker one."
+            )
         )
 
 

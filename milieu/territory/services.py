@@ -37,7 +37,9 @@ def _validate(instance, exclude: list[str] | None = None) -> None:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
         raise ApplicationError(
-            _("Some fields need correcting."), code="validation", extra={"fields": error.message_dict}
+            _("Some fields need correcting."),
+            code="validation",
+            extra={"fields": error.message_dict},
         ) from error
 
 
@@ -151,7 +153,9 @@ class LoadResult:
 
 
 @transaction.atomic
-def territories_load(*, path: Path = DATA_FILE, default_modules: list[str] | None = None) -> LoadResult:
+def territories_load(
+    *, path: Path = DATA_FILE, default_modules: list[str] | None = None
+) -> LoadResult:
     """Create or update regions and municipalities from the territories CSV (idempotent).
 
     Settings a municipality changed itself (modules, branding, privacy officer) are kept.

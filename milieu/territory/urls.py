@@ -10,7 +10,9 @@ urlpatterns = [
     path("<slug:municipality_slug>/", views.municipality_home, name="municipality_home"),
     path("<slug:municipality_slug>/districts/", views.district_list, name="district_list"),
     path("<slug:municipality_slug>/staff/", views.staff_settings, name="staff_settings"),
-    path("<slug:municipality_slug>/staff/districts/", views.staff_districts, name="staff_districts"),
+    path(
+        "<slug:municipality_slug>/staff/districts/", views.staff_districts, name="staff_districts"
+    ),
     path(
         "<slug:municipality_slug>/staff/districts/<int:district_id>/",
         views.staff_district_edit,

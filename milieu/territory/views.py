@@ -1,12 +1,18 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.core import modules
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import form_error, municipality_view, staff_view
+from milieu.core.http import (
+    AuthenticatedRequest,
+    MilieuRequest,
+    form_error,
+    municipality_view,
+    staff_view,
+)
 
 from . import selectors, services
 from .forms import DistrictForm, ModulesForm, MunicipalitySettingsForm
@@ -15,7 +21,7 @@ SETTINGS_FIELDS = ("name", "brand_colour", "privacy_officer_name", "privacy_offi
 
 
 @require_GET
-def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
+def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
     try:
         region = selectors.region_get(slug=region_slug)
     except NotFound as error:
@@ -31,7 +37,7 @@ def region_detail(request: HttpRequest, region_slug: str) -> HttpResponse:
 
 @require_GET
 @municipality_view
-def municipality_home(request: HttpRequest) -> HttpResponse:
+def municipality_home(request: MilieuRequest) -> HttpResponse:
     municipality = request.municipality
     membership = None
     if request.user.is_authenticated:
@@ -52,7 +58,7 @@ def municipality_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @municipality_view
 @modules.module_required("districts")
-def district_list(request: HttpRequest) -> HttpResponse:
+def district_list(request: MilieuRequest) -> HttpResponse:
     districts = selectors.district_list(municipality=request.municipality)
     return render(
         request,
@@ -63,7 +69,7 @@ def district_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_view("territory.change_municipality")
-def staff_settings(request: HttpRequest) -> HttpResponse:
+def staff_settings(request: AuthenticatedRequest) -> HttpResponse:
     municipality = request.municipality
     settings_form = MunicipalitySettingsForm(instance=municipality, prefix="settings")
     modules_form = ModulesForm(initial={"enabled": municipality.enabled_modules}, prefix="modules")
@@ -137,7 +143,7 @@ def _districts_page(request, form, *, status=200):
 
 @require_http_methods(["GET", "POST"])
 @staff_view("territory.manage_districts")
-def staff_districts(request: HttpRequest) -> HttpResponse:
+def staff_districts(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET":
         return _districts_page(request, DistrictForm())
     form = DistrictForm(request.POST)
@@ -152,25 +158,29 @@ def staff_districts(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The district was added."))
             if request.htmx:
                 return _districts_page(request, DistrictForm())
-            return redirect("territory:staff_districts", municipality_slug=request.municipality.slug)
+            return redirect(
+                "territory:staff_districts", municipality_slug=request.municipality.slug
+            )
     return _districts_page(request, form, status=400)
+
+
+def _district_or_404(request, district_id: int):
+    try:
+        return selectors.district_get(municipality=request.municipality, district_id=district_id)
+    except NotFound as error:
+        raise Http404(str(error)) from None
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view("territory.manage_districts")
-def staff_district_edit(request: HttpRequest, district_id: int) -> HttpResponse:
-    try:
-        district = selectors.district_get(municipality=request.municipality, district_id=district_id)
-    except NotFound as error:
-        raise Http404(str(error)) from None
+def staff_district_edit(request: AuthenticatedRequest, district_id: int) -> HttpResponse:
+    district = _district_or_404(request, district_id)
     form = DistrictForm(instance=district)
     status = 200
     if request.method == "POST":
         form = DistrictForm(
             request.POST,
-            instance=selectors.district_get(
-                municipality=request.municipality, district_id=district_id
-            ),
+            instance=_district_or_404(request, district_id),
         )
         if form.is_valid():
             try:
@@ -198,12 +208,11 @@ def staff_district_edit(request: HttpRequest, district_id: int) -> HttpResponse:
 
 @require_POST
 @staff_view("territory.manage_districts")
-def staff_district_delete(request: HttpRequest, district_id: int) -> HttpResponse:
-    try:
-        district = selectors.district_get(municipality=request.municipality, district_id=district_id)
-    except NotFound as error:
-        raise Http404(str(error)) from None
-    services.district_delete(actor=request.user, municipality=request.municipality, district=district)
+def staff_district_delete(request: AuthenticatedRequest, district_id: int) -> HttpResponse:
+    district = _district_or_404(request, district_id)
+    services.district_delete(
+        actor=request.user, municipality=request.municipality, district=district
+    )
     messages.success(request, _("The district was deleted."))
     if request.htmx:
         return _districts_page(request, DistrictForm())
