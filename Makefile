@@ -22,7 +22,7 @@ install: $(BIN)/.installed
 
 demo: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) compilemessages --ignore '.venv' -v 0
+	$(MANAGE) compile_catalogues
 	$(MANAGE) load_demo
 
 ## make run: install, migrate the embedded SQLite database, load the demo, serve on 127.0.0.1:$(PORT) with the task worker.
@@ -36,7 +36,7 @@ worker: install
 
 ## make test: the whole suite (set DATABASE_URL to run it on PostgreSQL).
 test: install
-	$(MANAGE) compilemessages --ignore '.venv' -v 0
+	$(MANAGE) compile_catalogues
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install

@@ -1,13 +1,23 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
 
+from milieu.core.tasks import enqueue_email
+
 
 class AccountAdapter(DefaultAccountAdapter):
-    """After login, take people to their own municipality, in their own language."""
-
     def get_login_redirect_url(self, request) -> str:
+        """After login, take people to their own municipality, in their own language."""
         user = request.user
         language = getattr(user, "preferred_language", None) or translation.get_language()
         with translation.override(language):
             return reverse("core:after_login")
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render the email now (in the request's language) and send it from the task worker."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        enqueue_email(self.render_mail(template_prefix, email, ctx))

@@ -66,7 +66,7 @@ def load() -> list[str]:
                     "district": District.objects.filter(municipality=home).first(),
                 },
             )
-        label = "citizen"
+        label = f"citizen — {home.name}"
         if role == Role.CONSORTIUM_ADMIN:
             region = Region.objects.get(slug=scope)
             RoleAssignment.objects.active().get_or_create(user=user, role=role, region=region)
