@@ -109,9 +109,31 @@ else:
 # --- Background tasks: Django's tasks framework with the database-backed worker. ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# --- Email ---
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+# --- Email: EMAIL_URL (smtp://, smtp+tls://, smtp+ssl://, consolemail://, filemail://) ---
+# Django 6.1 configures mail through MAILERS; EMAIL_URL is translated into its default mailer.
+SMTP_OPTIONS = {
+    "EMAIL_HOST": "host",
+    "EMAIL_PORT": "port",
+    "EMAIL_HOST_USER": "username",
+    "EMAIL_HOST_PASSWORD": "password",
+    "EMAIL_USE_TLS": "use_tls",
+    "EMAIL_USE_SSL": "use_ssl",
+}
+
+
+def mailer_from_url(url: str) -> dict:
+    config = environ.Env.email_url_config(url)
+    backend = config["EMAIL_BACKEND"]
+    options: dict = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {name: config[key] for key, name in SMTP_OPTIONS.items() if config.get(key)}
+        options["timeout"] = 20
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": config["EMAIL_FILE_PATH"]}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL", default="consolemail://"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Milieu <no-reply@milieu.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -2,9 +2,10 @@
 reverse proxy. SECRET_KEY and ALLOWED_HOSTS must be set; nothing falls back to a default."""
 
 from .base import *
-from .base import DATABASES, env
+from .base import DATABASES, env, mailer_from_url
 
 DEBUG = False
+MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # required: no console email here
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

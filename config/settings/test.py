@@ -9,7 +9,7 @@ ALLOWED_HOSTS = ["*"]
 DATABASES = {"default": database_from_env(BASE_DIR / "test.sqlite3")}
 # Argon2 stays the hasher (the suite checks it); its cost is lowered so the suite stays fast.
 PASSWORD_HASHERS = ["milieu.core.testing.FastArgon2PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

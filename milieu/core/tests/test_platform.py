@@ -122,6 +122,7 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         "ALLOWED_HOSTS": "milieu.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_URL": "smtp+tls://milieu:secret@smtp.example.org:587",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
