@@ -1,5 +1,8 @@
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import translation
@@ -18,6 +21,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the email now (in the request's language) and send it from the task worker."""
         request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=get_current_site(request).domain)
+        ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         enqueue_email(self.render_mail(template_prefix, email, ctx))

@@ -9,7 +9,7 @@ from milieu.core.tasks import send_email
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DATABASE_TASKS)
 def test_the_database_worker_sends_an_enqueued_email():
     send_email.using(backend="default").enqueue(

@@ -1,0 +1,126 @@
+"""Fixtures shared by every app's tests.
+
+Each group of fixtures lives in its own section below; add new ones in a new section rather than
+inside someone else's. Real parts, not mocks: mail goes through a real SMTP server on the loopback
+interface, so what a test reads is what a mail server would have received.
+"""
+
+import asyncio
+import email
+import email.policy
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+# --- Markers ----------------------------------------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist declares this marker; declare it too so that --strict-markers still accepts it
+    # when a run disables xdist (`pytest -p no:xdist`).
+    config.addinivalue_line(
+        "markers", "xdist_group(name): run all tests of this group in the same xdist worker"
+    )
+
+
+# --- Email: a local SMTP server ----------------------------------------------------------------
+
+
+class _EphemeralPortController(Controller):
+    """aiosmtpd's threaded controller, listening on a port the kernel picks (port 0).
+
+    Asking the kernel for the port inside the bind itself leaves no window in which another
+    process, such as the other xdist worker, could take it.
+    """
+
+    def _create_server(self):
+        return self._bind()
+
+    async def _bind(self) -> asyncio.AbstractServer:
+        server = await self.loop.create_server(self._factory_invoker, host=self.hostname, port=0)
+        self.port = server.sockets[0].getsockname()[1]
+        return server
+
+
+@dataclass
+class SMTPServer:
+    """What a test sees of the local SMTP server.
+
+    `messages` holds every message received so far, in order, parsed by the `email` package
+    (`email.message.EmailMessage`, so `msg["Subject"]` and `msg.get_body().get_content()` work).
+    """
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    _taken: int = field(default=0, repr=False)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd handler hook
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for_message(self, timeout: float = 10) -> EmailMessage:
+        """Return the next message not yet returned by this method, waiting for it if need be.
+
+        Fails the test if no new message arrives within `timeout` seconds.
+        """
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while len(self.messages) <= self._taken:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    pytest.fail(
+                        f"No new email reached the SMTP server on {self.host}:{self.port} within "
+                        f"{timeout} s ({len(self.messages)} received in total)."
+                    )
+                self._arrived.wait(remaining)
+            message = self.messages[self._taken]
+            self._taken += 1
+            return message
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SMTPServer]:
+    """A real SMTP server on 127.0.0.1 (a free port per test), and Django sending mail to it.
+
+    Django's mail settings (MAILERS if the project defines it, else the EMAIL_* settings) point
+    at the server for the duration of the test, also for a `live_server`, which runs in a thread
+    of this process. Mail is received before Django's send returns, so `messages` is up to date
+    as soon as the request that sent it has been answered.
+    """
+    smtp = SMTPServer(host="127.0.0.1", port=0)
+    controller = _EphemeralPortController(smtp, hostname=smtp.host)
+    controller.start()
+    smtp.port = controller.port
+    if hasattr(settings, "MAILERS"):
+        # Django 6.1's MAILERS, once the project's settings use it.
+        settings.MAILERS = {
+            **settings.MAILERS,
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": smtp.host, "port": smtp.port, "use_tls": False, "timeout": 10},
+            },
+        }
+    else:
+        # The EMAIL_* settings (deprecated by Django 6.1, still what config/settings uses).
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = smtp.host
+        settings.EMAIL_PORT = smtp.port
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_TIMEOUT = 10
+    try:
+        yield smtp
+    finally:
+        controller.stop()
