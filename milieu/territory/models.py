@@ -11,7 +11,7 @@ RESERVED_SLUGS = {"accounts", "regions", "i18n", "profile", "staff", "api", "adm
 
 def validate_municipality_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("This address is reserved; choose another one."))
+        raise ValidationError(_("This web address is reserved; choose another one."))
 
 
 def validate_brand_colour(value: str) -> None:
