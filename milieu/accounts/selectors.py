@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,13 @@ def home_membership(*, user: User) -> Membership | None:
         .filter(user=user, is_home=True)
         .first()
     )
+
+
+def membership_get(*, user: User | AnonymousUser, municipality: Municipality) -> Membership | None:
+    """The user's tie to this municipality, if any (None for visitors)."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, municipality=municipality).first()
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:

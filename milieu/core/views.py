@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -54,5 +55,5 @@ def after_login(request: MilieuRequest) -> HttpResponse:
                 kwargs={"municipality_slug": membership.municipality.slug},
             )
     response = redirect(target)
-    response.set_cookie("django_language", language, samesite="Lax")
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
     return response

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.accounts.selectors import membership_get
 from milieu.core import modules
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import (
@@ -39,9 +40,7 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
 @municipality_view
 def municipality_home(request: MilieuRequest) -> HttpResponse:
     municipality = request.municipality
-    membership = None
-    if request.user.is_authenticated:
-        membership = request.user.memberships.filter(municipality=municipality).first()
+    membership = membership_get(user=request.user, municipality=municipality)
     return render(
         request,
         "territory/municipality_home.html",
