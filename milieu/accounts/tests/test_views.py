@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.cache import cache
@@ -155,3 +157,25 @@ def test_an_unverified_account_cannot_log_in():
     client.post("/fr/accounts/login/", {"login": "nouveau@example.org", "password": PASSWORD})
     assert "_auth_user_id" not in client.session
     assert User.objects.get(email="nouveau@example.org").last_login is None
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password():
+    from django.core import mail
+
+    user = UserFactory(email="oubli@example.org")
+    client = Client()
+    client.post("/en/accounts/password/reset/", {"email": "oubli@example.org"})
+
+    assert [m.to for m in mail.outbox] == [["oubli@example.org"]]
+    link = re.search(
+        r"http://testserver(/en/accounts/password/reset/key/\S+/)", mail.outbox[0].body
+    )
+    assert link
+    form_page = client.get(link.group(1), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link.group(1),
+        {"password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("a-new-long-passphrase")
