@@ -7,11 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milieu.accounts.models import MUNICIPAL_ROLES, Membership, RoleAssignment, User
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.permissions import require
 from milieu.territory.models import District, Municipality
-
-from .models import MUNICIPAL_ROLES, Membership, RoleAssignment, User
 
 logger = logging.getLogger("milieu.audit")
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}

@@ -2,10 +2,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from milieu.accounts.models import Membership, RoleAssignment, User
 from milieu.core.errors import NotFound, PermissionDenied
 from milieu.territory.models import Municipality
-
-from .models import Membership, RoleAssignment, User
 
 
 def home_membership(*, user: User) -> Membership | None:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
+from milieu.accounts import selectors, services
+from milieu.accounts.forms import ProfileForm, RoleGrantForm
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import (
     AuthenticatedRequest,
@@ -15,9 +17,6 @@ from milieu.core.http import (
     municipality_view,
     staff_view,
 )
-
-from . import selectors, services
-from .forms import ProfileForm, RoleGrantForm
 
 
 @require_POST
