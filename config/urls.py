@@ -13,11 +13,18 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(".well-known/", include("milieu.accounts.urls_wellknown")),
+    path("oidc/", include("milieu.accounts.urls_oidc")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("profile/", include("milieu.accounts.urls")),
+    path("card/", include("milieu.accounts.urls_card")),
+    path("<slug:municipality_slug>/identity/", include("milieu.accounts.urls_identity")),
+    path(
+        "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")
+    ),
     path("", include("milieu.core.urls")),
     path("", include("milieu.territory.urls")),
     prefix_default_language=True,

@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "oauth2_provider",
     "milieu.core",
     "milieu.territory",
     "milieu.accounts",
@@ -236,3 +239,27 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- OpenID Connect: Milieu as a provider (django-oauth-toolkit) and external providers ---
+# (filled in by the OpenID Connect work)
+OAUTH2_PROVIDER = {
+    # Follow the OAuth 2.0 Security BCP (RFC 9700) everywhere: PKCE with S256 only, no implicit
+    # or password grant, exact redirect URIs, tokens only in headers, hashed token storage.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "PKCE_REQUIRED",
+            "REDIRECT_URI_MATCHING",
+            "REDIRECT_URI_SCHEME",
+            "REFRESH_TOKEN",
+            "TOKEN_STORAGE",
+        )
+    },
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}

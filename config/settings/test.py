@@ -15,3 +15,10 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
+
+# Loopback (http://127.0.0.1) redirect URIs for OpenID Connect clients on this machine.
+OAUTH2_PROVIDER = {
+    **OAUTH2_PROVIDER,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
+}

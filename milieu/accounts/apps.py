@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
         from milieu.core import demo
 
         from . import demo as accounts_demo
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            verification,  # noqa: F401  (registers the verification methods)
+        )
 
         demo.register("accounts", accounts_demo.load, order=20)

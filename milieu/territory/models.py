@@ -55,6 +55,13 @@ class Municipality(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
     slug = models.SlugField(unique=True, validators=[validate_municipality_slug])
     name = models.CharField(_("name"), max_length=200)
+    id_code = models.CharField(
+        _("code in citizen ids"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,5}$", _("Use 2 to 5 capital letters."))],
+        help_text=_("Fixed once citizen ids have been issued, e.g. BRO."),
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     indigenous = models.BooleanField(_("Indigenous community"), default=False)
     population = models.PositiveIntegerField(_("population"), default=0)

@@ -15,6 +15,7 @@ from milieu.core import modules
 from milieu.core.errors import ApplicationError, PermissionDenied
 from milieu.core.permissions import require
 
+from .codes import municipality_code
 from .models import District, Municipality, Region
 
 DATA_FILE = Path(__file__).parent / "data" / "municipalities.csv"
@@ -146,6 +147,12 @@ def district_delete(*, actor, municipality: Municipality, district: District) ->
     district.delete()
 
 
+def _new_code(slug: str, taken: set[str]) -> str:
+    code = municipality_code(slug, taken)
+    taken.add(code)
+    return code
+
+
 @dataclass
 class LoadResult:
     regions: int
@@ -161,6 +168,7 @@ def territories_load(
     Settings a municipality changed itself (modules, branding, privacy officer) are kept.
     """
     regions: dict[str, Region] = {}
+    taken = set(Municipality.objects.values_list("id_code", flat=True))
     count = 0
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -187,6 +195,7 @@ def territories_load(
                 defaults=fields,
                 create_defaults={
                     **fields,
+                    "id_code": _new_code(row["slug"], taken),
                     "languages": languages,
                     "enabled_modules": list(default_modules or []),
                 },

@@ -21,6 +21,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     region = factory.SubFactory(RegionFactory)
     slug = factory.Sequence(lambda n: f"ville-{n}")
     name = factory.Sequence(lambda n: f"Ville {n}")
+    id_code = factory.Sequence(lambda n: "V" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
     kind = Municipality.Kind.CITY
     population = 10000
     latitude = 45.5

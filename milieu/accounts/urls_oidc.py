@@ -1,0 +1,3 @@
+"""urls_oidc: filled in by the identity work (issue 3)."""
+
+urlpatterns: list = []
