@@ -78,3 +78,37 @@ can_manage_roles = (is_municipal_admin | is_consortium_admin_of) & has_mfa
 
 rules.add_perm("accounts.manage_roles", can_manage_roles)
 rules.add_perm("accounts.view_staff_area", is_municipal_staff & has_mfa)
+
+
+# --- Trust levels -------------------------------------------------------------------------------
+# member (email verified) < resident (verified, citizen id valid) < screened (background check).
+# Other apps ask for a level in their own rules, e.g. `has_trust_level(TrustLevel.SCREENED)`.
+
+
+def _trust(user, municipality) -> int:
+    from .models import TrustLevel
+    from .selectors.identity import trust_level
+
+    if not user.is_authenticated or municipality is None:
+        return TrustLevel.VISITOR
+    cache = user.__dict__.setdefault("_milieu_trust", {})
+    if municipality.pk not in cache:
+        cache[municipality.pk] = trust_level(user=user, municipality=municipality)
+    return cache[municipality.pk]
+
+
+def has_trust_level(level: int) -> rules.Predicate:
+    """A predicate `(user, municipality)` true when the user's trust there is at least `level`."""
+
+    @rules.predicate(name=f"has_trust_level_{int(level)}")
+    def predicate(user, municipality) -> bool:
+        return _trust(user, municipality) >= level
+
+    return predicate
+
+
+is_resident = has_trust_level(2)
+is_screened = has_trust_level(3)
+
+rules.add_perm("accounts.record_background_check", is_municipal_staff & has_mfa)
+rules.add_perm("accounts.revoke_verification", is_municipal_staff & has_mfa)

@@ -1,0 +1,108 @@
+"""Reads about a person's identity: trust levels, citizen ids, background checks, consents."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from milieu.territory.models import Municipality
+
+from ..models import (
+    BackgroundCheck,
+    CitizenId,
+    Membership,
+    ResidencyShareConsent,
+    TrustLevel,
+    User,
+)
+
+
+def citizen_id_active(*, user: User, municipality: Municipality) -> CitizenId | None:
+    """The citizen's id in this municipality that is neither revoked nor expired."""
+    return (
+        CitizenId.objects.filter(
+            user=user,
+            municipality=municipality,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .select_related("municipality")
+        .first()
+    )
+
+
+def citizen_id_list(*, user: User) -> QuerySet[CitizenId]:
+    """The citizen's current ids (expired ones included, so they can be confirmed)."""
+    return (
+        CitizenId.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
+def _vouching_municipalities(user: User, municipality: Municipality) -> list[int]:
+    """Where a verification counts for `municipality`: itself, and the home municipality when
+    the citizen has consented to share it with `municipality`."""
+    ids = [municipality.pk]
+    home = Membership.objects.filter(user=user, is_home=True).values_list(
+        "municipality_id", flat=True
+    )
+    home_id = next(iter(home), None)
+    if (
+        home_id is not None
+        and home_id != municipality.pk
+        and ResidencyShareConsent.objects.filter(
+            user=user, municipality=municipality, withdrawn_at__isnull=True
+        ).exists()
+    ):
+        ids.append(home_id)
+    return ids
+
+
+def trust_level(*, user, municipality: Municipality) -> TrustLevel:
+    if not user.is_authenticated:
+        return TrustLevel.VISITOR
+    now = timezone.now()
+    places = _vouching_municipalities(user, municipality)
+    resident = CitizenId.objects.filter(
+        user=user, municipality__in=places, revoked_at__isnull=True, expires_at__gt=now
+    ).exists()
+    if resident:
+        screened = BackgroundCheck.objects.filter(
+            user=user,
+            municipality__in=places,
+            revoked_at__isnull=True,
+            expires_on__gte=now.date(),
+        ).exists()
+        return TrustLevel.SCREENED if screened else TrustLevel.RESIDENT
+    if EmailAddress.objects.filter(user=user, verified=True).exists():
+        return TrustLevel.MEMBER
+    return TrustLevel.VISITOR
+
+
+def background_check_list(*, municipality: Municipality) -> QuerySet[BackgroundCheck]:
+    return (
+        BackgroundCheck.objects.filter(municipality=municipality)
+        .select_related("user", "recorded_by")
+        .order_by("-recorded_at")
+    )
+
+
+def residency_consent_list(*, user: User) -> QuerySet[ResidencyShareConsent]:
+    return ResidencyShareConsent.objects.filter(
+        user=user, withdrawn_at__isnull=True
+    ).select_related("municipality")
+
+
+def citizen_ids_due_for_reminder(*, now, horizon_days: int) -> QuerySet[CitizenId]:
+    return (
+        CitizenId.objects.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + timedelta(days=horizon_days),
+        )
+        .filter(~Q(user__email=""))
+        .select_related("user", "municipality")
+        .order_by("expires_at")
+    )
