@@ -52,12 +52,14 @@ def _mount() -> None:
     from milieu.accounts.api import router as accounts_router
     from milieu.accounts.api_card import router as card_router
     from milieu.accounts.api_identity import router as identity_router
+    from milieu.accounts.api_trust import router as trust_router
     from milieu.territory.api import router as territory_router
 
     api.add_router("/", territory_router)
     api.add_router("/", accounts_router)
     api.add_router("/", identity_router)
     api.add_router("/", card_router)
+    api.add_router("/", trust_router)
 
 
 _mount()

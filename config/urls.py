@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path(
         "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")
     ),
+    path("<slug:municipality_slug>/staff/checks/", include("milieu.accounts.urls_staff_checks")),
     path("", include("milieu.core.urls")),
     path("", include("milieu.territory.urls")),
     prefix_default_language=True,
