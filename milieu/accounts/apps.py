@@ -17,3 +17,4 @@ class AccountsConfig(AppConfig):
         )
 
         demo.register("accounts", accounts_demo.load, order=20)
+        demo.register("identity", accounts_demo.load_identity, order=30)

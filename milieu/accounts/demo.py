@@ -82,3 +82,58 @@ def load() -> list[str]:
     lines.append(f"  {operator.email:<40} platform operator (Django admin at /admin/)")
     lines.append("  Staff and administrators enrol a TOTP authenticator on their first visit.")
     return lines
+
+
+# A few civic addresses of Brossard, so that the registry-and-letter verification can be tried.
+DEMO_STREETS = ["boulevard Taschereau", "rue Rome", "avenue Panama", "rue de Bordeaux"]
+
+
+def load_identity() -> list[str]:
+    """Demo identity: a verified resident (Camille), a screened organisation manager, and a small
+    civic-address registry for Brossard. Idempotent."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import BackgroundCheck, CitizenId, CivicAddress, Verification
+    from .services import citizen_id_issue
+
+    brossard = Municipality.objects.get(slug="brossard")
+    district = District.objects.filter(municipality=brossard).first()
+    for index, street in enumerate(DEMO_STREETS):
+        for number in range(100, 110):
+            CivicAddress.objects.get_or_create(
+                municipality=brossard,
+                civic_number=str(number + index * 1000),
+                street_key=street.lower(),
+                postal_code=f"J4W{index}A{number % 10}",
+                defaults={"street": street, "district": district},
+            )
+    admin = User.objects.get(email="admin.brossard@demo.milieu.test")
+    lines = []
+    for email in ("citoyenne@demo.milieu.test", "organisme@demo.milieu.test"):
+        user = User.objects.get(email=email)
+        if not CitizenId.objects.filter(user=user, municipality=brossard).exists():
+            verification = Verification.objects.create(
+                user=user, municipality=brossard, method="counter"
+            )
+            citizen_id_issue(verification=verification, decided_by=admin)
+        number = CitizenId.objects.get(user=user, municipality=brossard, revoked_at__isnull=True)
+        lines.append(f"  {email:<40} verified resident, citizen id {number}")
+    organiser = User.objects.get(email="organisme@demo.milieu.test")
+    today = timezone.localdate()
+    BackgroundCheck.objects.get_or_create(
+        user=organiser,
+        municipality=brossard,
+        kind="Vérification des antécédents judiciaires",
+        defaults={
+            "checked_on": today - timedelta(days=30),
+            "expires_on": today + timedelta(days=3 * 365),
+            "recorded_by": admin,
+        },
+    )
+    lines.append(
+        "  Brossard's demo civic registry: 100-109 boulevard Taschereau (postal codes J4W0A0 to "
+        "J4W0A9), 1100-1109 rue Rome (J4W1A0 to J4W1A9), ..."
+    )
+    return lines
