@@ -241,7 +241,68 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 50
 
 # --- OpenID Connect: Milieu as a provider (django-oauth-toolkit) and external providers ---
-# (filled in by the OpenID Connect work)
+# Other municipal systems "sign in with Milieu": authorization code + PKCE (S256) only, ID tokens
+# signed RS256, pairwise subjects (milieu.accounts.oidc). Discovery is at the root
+# (/.well-known/openid-configuration), the endpoints under /oidc/. Clients are registered by
+# platform operators (Django admin or `manage.py oidc_client_create`). See docs/architecture.md.
+
+
+def oidc_private_keys(value: str) -> list[str]:
+    """The PEM private keys in an environment value (several may follow one another; a value
+    whose line breaks were written as "\\n" is accepted too)."""
+    import re
+
+    text = value.replace("\\n", "\n")
+    return re.findall(
+        r"-----BEGIN (?:RSA )?PRIVATE KEY-----.+?-----END (?:RSA )?PRIVATE KEY-----", text, re.S
+    )
+
+
+def oidc_development_key(path: Path) -> str:
+    """The ID-token signing key of a machine without OIDC_RSA_PRIVATE_KEY (`make run`, tests):
+    an RSA key generated once into a git-ignored file. Production never uses it: production.py
+    requires OIDC_RSA_PRIVATE_KEY."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    if path.exists():
+        return path.read_text()
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        (path.parent / ".gitignore").write_text("*\n")
+        draft = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(pem)
+        try:
+            os.link(draft, path)  # atomic: when two processes race, both keep the first key
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+        return path.read_text()
+    except OSError:  # a read-only checkout: a key for this process only
+        return pem
+
+
+_oidc_keys = oidc_private_keys(env("OIDC_RSA_PRIVATE_KEY", default="")) or [
+    oidc_development_key(BASE_DIR / ".keys" / "oidc-development-key.pem")
+]
+# Pairwise `sub` values are HMAC-SHA256(OIDC_SUBJECT_SECRET, client id + user id): set it once
+# and never change it (every client would see new subjects). Without it (development and tests
+# only; production requires it) a value derived from SECRET_KEY is used.
+OIDC_SUBJECT_SECRET = env("OIDC_SUBJECT_SECRET", default="")
+
 OAUTH2_PROVIDER = {
     # Follow the OAuth 2.0 Security BCP (RFC 9700) everywhere: PKCE with S256 only, no implicit
     # or password grant, exact redirect URIs, tokens only in headers, hashed token storage.
@@ -262,4 +323,62 @@ OAUTH2_PROVIDER = {
     },
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # OpenID Connect with the authorization code flow only (the validator refuses other grants,
+    # other response types and clients whose ID tokens would not be signed with RS256).
+    "OIDC_ENABLED": True,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "milieu.accounts.oidc.MilieuOIDCValidator",
+    "OIDC_RSA_PRIVATE_KEY": _oidc_keys[0],
+    # Retired keys stay published in the JWKS until the tokens they signed have expired.
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": _oidc_keys[1:],
+    # The issuer is the site's origin (https://milieu.example.org), taken from the request unless
+    # OIDC_ISSUER fixes it.
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER", default=""),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",  # public clients (mobile or browser apps) with PKCE
+    ],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    # What a client may ask for, described the way the consent page shows it.
+    "SCOPES": {
+        "openid": _("An identifier for you that only this service receives"),
+        "profile": _("Your display name and your preferred language"),
+        "email": _("Your email address and whether you have confirmed it"),
+        "residency": _("Your home municipality and whether you are a verified resident there"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "REQUEST_APPROVAL_PROMPT": "force",  # the consent page every time (a client may ask "auto")
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 60 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 60 * 60,
 }
+
+# External OpenID Connect providers: a municipality's own citizen portal, for login and account
+# linking. One allauth SocialApp per portal, entered by platform operators in the Django admin:
+# provider "openid_connect", provider_id "portal-<slug>", settings
+# {"server_url": "https://portal.example.org", "municipality": "<slug>"}. Its button is shown
+# only to visitors coming from that municipality (milieu.accounts.social).
+SOCIALACCOUNT_ADAPTER = "milieu.accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        # A portal's "email_verified" is not trusted: a new account confirms its address with us.
+        # An operator may trust one portal by adding "verified_email": true to its settings.
+        "VERIFIED_EMAIL": False,
+    }
+}
+# Never sign someone into an existing account because a portal reports the same email address:
+# they log in with their password first, then link the portal from their account connections.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # leaving for a portal takes a POST (CSRF-protected)
+SOCIALACCOUNT_STORE_TOKENS = False  # Milieu does not keep the portals' tokens
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10

@@ -112,3 +112,15 @@ is_screened = has_trust_level(3)
 
 rules.add_perm("accounts.record_background_check", is_municipal_staff & has_mfa)
 rules.add_perm("accounts.revoke_verification", is_municipal_staff & has_mfa)
+
+
+# --- Residency verification ---------------------------------------------------------------------
+# Citizens start a verification in any municipality (a person who moves is not a member yet);
+# the registry, the letters, the documents, the counter and the decisions log belong to the
+# municipality's own staff or administrators, with MFA.
+
+can_manage_verification = is_municipal_staff & has_mfa
+
+rules.add_perm("accounts.start_verification", rules.is_authenticated & rules.is_active)
+rules.add_perm("accounts.manage_civic_registry", can_manage_verification)
+rules.add_perm("accounts.decide_verification", can_manage_verification)

@@ -1,3 +1,13 @@
-"""urls_card: filled in by the identity work (issue 3)."""
+"""The citizen card pages, under /<lang>/card/ (the service worker's scope for that language)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import card
+
+app_name = "accounts_card"
+urlpatterns = [
+    path("", card.card_detail, name="detail"),
+    path("verify/", card.card_verifier, name="verifier"),
+    path("sw.js", card.card_service_worker, name="service_worker"),
+    path("manifest.webmanifest", card.card_manifest, name="manifest"),
+]

@@ -102,7 +102,7 @@ def citizen_ids_due_for_reminder(*, now, horizon_days: int) -> QuerySet[CitizenI
             expires_at__gt=now,
             expires_at__lte=now + timedelta(days=horizon_days),
         )
-        .filter(~Q(user__email=""))
+        .exclude(Q(user__email="") | Q(user__email__endswith="@assisted.invalid"))
         .select_related("user", "municipality")
         .order_by("expires_at")
     )
