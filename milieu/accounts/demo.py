@@ -96,6 +96,7 @@ def load_identity() -> list[str]:
     from django.utils import timezone
 
     from .models import BackgroundCheck, CitizenId, CivicAddress, Verification
+    from .selectors.verification import street_key
     from .services import citizen_id_issue
 
     brossard = Municipality.objects.get(slug="brossard")
@@ -105,7 +106,7 @@ def load_identity() -> list[str]:
             CivicAddress.objects.get_or_create(
                 municipality=brossard,
                 civic_number=str(number + index * 1000),
-                street_key=street.lower(),
+                street_key=street_key(street),
                 postal_code=f"J4W{index}A{number % 10}",
                 defaults={"street": street, "district": district},
             )
@@ -118,8 +119,10 @@ def load_identity() -> list[str]:
                 user=user, municipality=brossard, method="counter"
             )
             citizen_id_issue(verification=verification, decided_by=admin)
-        number = CitizenId.objects.get(user=user, municipality=brossard, revoked_at__isnull=True)
-        lines.append(f"  {email:<40} verified resident, citizen id {number}")
+        citizen_id = CitizenId.objects.get(
+            user=user, municipality=brossard, revoked_at__isnull=True
+        )
+        lines.append(f"  {email:<40} verified resident, citizen id {citizen_id.number}")
     organiser = User.objects.get(email="organisme@demo.milieu.test")
     today = timezone.localdate()
     BackgroundCheck.objects.get_or_create(

@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from milieu.core.colour import contrast_ratio
 
 # Slugs that would clash with the language-prefixed pages outside a municipality.
-RESERVED_SLUGS = {"accounts", "regions", "i18n", "profile", "staff", "api", "admin", "static"}
+RESERVED_SLUGS = {
+    "accounts",
+    "regions",
+    "i18n",
+    "profile",
+    "staff",
+    "api",
+    "admin",
+    "static",
+    "card",
+    "oidc",
+}
 
 
 def validate_municipality_slug(value: str) -> None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.db import connection
+from jwcrypto.jwk import JWK
 
 from milieu.territory import demo
 
@@ -123,6 +124,10 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "EMAIL_URL": "smtp+tls://milieu:secret@smtp.example.org:587",
+        "OIDC_RSA_PRIVATE_KEY": JWK.generate(kty="RSA", size=2048)
+        .export_to_pem(private_key=True, password=None)
+        .decode(),
+        "OIDC_SUBJECT_SECRET": "s" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
