@@ -124,3 +124,8 @@ can_manage_verification = is_municipal_staff & has_mfa
 rules.add_perm("accounts.start_verification", rules.is_authenticated & rules.is_active)
 rules.add_perm("accounts.manage_civic_registry", can_manage_verification)
 rules.add_perm("accounts.decide_verification", can_manage_verification)
+
+
+# --- Citizen card ---------------------------------------------------------------------------------
+# Rotating a municipality's card-signing key: its administrators (or its consortium's), with MFA.
+rules.add_perm("accounts.rotate_card_key", (is_municipal_admin | is_consortium_admin_of) & has_mfa)

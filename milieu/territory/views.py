@@ -4,7 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from milieu.accounts.selectors import membership_get
+from milieu.accounts.models import TrustLevel
+from milieu.accounts.selectors import membership_get, trust_level
 from milieu.core import modules
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import (
@@ -41,6 +42,7 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
 def municipality_home(request: MilieuRequest) -> HttpResponse:
     municipality = request.municipality
     membership = membership_get(user=request.user, municipality=municipality)
+    trust = trust_level(user=request.user, municipality=municipality)
     return render(
         request,
         "territory/municipality_home.html",
@@ -48,6 +50,7 @@ def municipality_home(request: MilieuRequest) -> HttpResponse:
             "municipality": municipality,
             "enabled_modules": modules.enabled_modules(municipality),
             "membership": membership,
+            "is_resident": trust >= TrustLevel.RESIDENT,
             "can_manage": request.user.has_perm("territory.change_municipality", municipality),
             "can_manage_roles": request.user.has_perm("accounts.manage_roles", municipality),
         },

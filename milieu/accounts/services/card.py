@@ -12,16 +12,12 @@ from django.utils.translation import gettext as _
 
 from milieu.accounts import card
 from milieu.accounts.models import CardKey, CitizenId, User
-from milieu.accounts.permissions import has_mfa, is_consortium_admin_of, is_municipal_admin
 from milieu.accounts.selectors.card import card_citizen_id
-from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
+from milieu.core.errors import ApplicationError, NotFound
+from milieu.core.permissions import require
 from milieu.territory.models import Municipality
 
 logger = logging.getLogger("milieu.audit")
-
-# Who may rotate a municipality's card keys: its administrators (or its consortium's), with MFA.
-# To become the perm "accounts.rotate_card_key" once `permissions.py` declares it.
-can_rotate_card_key = (is_municipal_admin | is_consortium_admin_of) & has_mfa
 
 
 @dataclass(frozen=True)
@@ -60,8 +56,12 @@ def citizen_card_issue(*, actor: User, now: datetime | None = None) -> CitizenCa
 def card_key_rotate(*, actor: User, municipality: Municipality) -> CardKey:
     """Give the municipality a new signing key; the previous one stays published until the last
     card it signed expires."""
-    if not can_rotate_card_key.test(actor, municipality):
-        raise PermissionDenied(_("You are not allowed to rotate this municipality's card keys."))
+    require(
+        actor,
+        "accounts.rotate_card_key",
+        municipality,
+        _("You are not allowed to rotate this municipality's card keys."),
+    )
     key = card.card_key_rotate(municipality)
     logger.info(
         "card_key_rotated",
