@@ -14,6 +14,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / ".test-media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / ".test-media" / "private")
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}
 
 # Loopback (http://127.0.0.1) redirect URIs for OpenID Connect clients on this machine.

@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from milieu.core.storage import private_storage
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -245,7 +247,9 @@ class Verification(models.Model):
     letter_code_hash = models.CharField(max_length=128, blank=True)
     letter_printed_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
-    document = models.FileField(upload_to="verification/%Y/%m/", blank=True)
+    document = models.FileField(
+        upload_to="verification/%Y/%m/", storage=private_storage, blank=True
+    )
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("reason"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

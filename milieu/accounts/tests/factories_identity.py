@@ -74,7 +74,7 @@ def text_renamed_pdf() -> SimpleUploadedFile:
 
 
 def media_files(root) -> list[str]:
-    """Every file under MEDIA_ROOT, relative, sorted."""
+    """Every file under the media folders (public and private), relative, sorted."""
     from pathlib import Path
 
     base = Path(root)

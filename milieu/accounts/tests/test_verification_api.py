@@ -29,7 +29,7 @@ API = "/api/v1/municipalities/brossard/identity"
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 

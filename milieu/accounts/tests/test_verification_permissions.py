@@ -59,7 +59,7 @@ class World:
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 

@@ -31,7 +31,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     return tmp_path
 
 
@@ -367,9 +367,14 @@ def test_letters_awaiting_their_code_can_be_printed_again(brossard, staff, addre
 
 
 def test_reviewing_a_document_from_the_queue_to_the_decision(
-    brossard, staff, citizen, media, django_capture_on_commit_callbacks
+    brossard, staff, citizen, media, django_capture_on_commit_callbacks, caplog, settings
 ):
     verification = document_verification(citizen, brossard)
+    # The proof is private: no URL, and nothing under the public media folder.
+    with pytest.raises(ValueError):
+        verification.document.url  # noqa: B018
+    settings.MEDIA_ROOT = media / "public"
+    caplog.set_level("INFO", logger="milieu.audit")
     client = client_for(staff)
 
     queue = client.get("/en/brossard/staff/identity/documents/")
@@ -382,6 +387,11 @@ def test_reviewing_a_document_from_the_queue_to_the_decision(
     assert file["Cache-Control"] == "no-store"
     assert file["Content-Security-Policy"].startswith("sandbox")
     assert b"".join(file.streaming_content).startswith(b"%PDF-")
+    # Staff seeing a person's proof of address is logged: who, whose, what.
+    access = [r for r in caplog.records if r.getMessage() == "personal_data_access"]
+    assert [(r.actor, r.subject, r.what) for r in access] == [
+        (staff.pk, citizen.pk, "proof_of_address")
+    ]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -1,6 +1,8 @@
 """The staff pages of residency verification: the civic registry, the letters to print, the
 proofs of address to review, the counter (and assisted accounts), and the decisions log."""
 
+import logging
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -27,6 +29,8 @@ from milieu.accounts.services.verification import (
 from milieu.accounts.verification import DOCUMENT, all_methods
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, form_error, staff_view
+
+logger = logging.getLogger("milieu.audit")
 
 DECIDE = "accounts.decide_verification"
 MANAGE_REGISTRY = "accounts.manage_civic_registry"
@@ -252,6 +256,15 @@ def document_file(request: AuthenticatedRequest, verification_id: int) -> FileRe
         handle = verification.document.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    logger.info(  # personal data seen by staff: logged (who, what, when)
+        "personal_data_access",
+        extra={
+            "actor": request.user.pk,
+            "subject": verification.user_id,
+            "what": "proof_of_address",
+            "verification": verification.pk,
+        },
+    )
     response = FileResponse(handle, content_type=DOCUMENT_KINDS.get(kind, "application/pdf"))
     response["Cache-Control"] = "no-store"
     response["Content-Disposition"] = f'inline; filename="proof-{verification.pk}.{kind}"'
