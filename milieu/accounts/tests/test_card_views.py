@@ -97,14 +97,14 @@ def test_the_qr_code_carries_the_card_token(camille):
 def test_my_card_without_a_citizen_id_says_so_and_links_to_verification(brossard):
     user = citizen_of(brossard, display_name="Gabriel")
 
-    response = logged_in(user).get("/fr/card/")
+    response = logged_in(user).get("/en/card/")
 
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="card-missing" data-reason="no_citizen_id"' in html
     assert "no valid citizen id" in html
-    assert 'href="/fr/brossard/identity/"' in html
-    assert 'href="/fr/profile/identity/"' in html
+    assert 'href="/en/brossard/identity/"' in html
+    assert 'href="/en/profile/identity/"' in html
     assert 'id="card-token"' not in html and "<svg" not in html
     assert not CardKey.objects.exists()
 

@@ -520,7 +520,10 @@ def test_the_code_is_useless_without_its_verifier(client, brossard):
 
 
 def test_a_wrong_redirect_uri_is_refused_without_redirecting(client, brossard):
-    client.force_login(make_resident(brossard))
+    person = make_resident(brossard)
+    person.preferred_language = "en"  # the refusal page speaks the person's language
+    person.save(update_fields=["preferred_language"])
+    client.force_login(person)
     application, _secret = make_client()
     params = authorize_params(application, redirect_uri="https://evil.example.org/callback")
 
