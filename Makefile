@@ -52,7 +52,9 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	cd milieu && ../$(BIN)/python ../manage.py makemessages -l fr -l en -l es --no-obsolete --no-location --ignore 'tests/*'
+	$(MANAGE) makemessages -l fr -l en -l es --no-obsolete --no-location \
+		--ignore '.venv/*' --ignore '*/tests/*' --ignore 'staticfiles/*' --ignore 'test-results/*' \
+		--ignore 'docs/*' --ignore '.ci/*'
 
 openapi: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi > docs/openapi.json

@@ -67,7 +67,7 @@ class Municipality(models.Model):
     slug = models.SlugField(unique=True, validators=[validate_municipality_slug])
     name = models.CharField(_("name"), max_length=200)
     id_code = models.CharField(
-        _("code in citizen ids"),
+        _("citizen id prefix"),
         max_length=5,
         unique=True,
         validators=[RegexValidator(r"^[A-Z]{2,5}$", _("Use 2 to 5 capital letters."))],

@@ -134,7 +134,7 @@ def citizen_id_confirm(*, actor: User, citizen_id: CitizenId) -> CitizenId:
     now = timezone.now()
     if citizen_id.expires_at - now > CONFIRM_WINDOW:
         raise ApplicationError(
-            _("You can confirm your citizen id from 30 days before it expires."),
+            _("You can confirm your citizen id up to 30 days before it expires."),
             code="too_early",
         )
     citizen_id.confirmed_at = now

@@ -79,7 +79,7 @@ def test_confirming_too_early_changes_nothing_and_says_why():
         f"/en/profile/identity/ids/{citizen_id.pk}/confirm/", follow=True
     )
 
-    assert "from 30 days before it expires" in response.content.decode()
+    assert "up to 30 days before it expires" in response.content.decode()
     citizen_id.refresh_from_db()
     assert citizen_id.expires_at == expiry
 

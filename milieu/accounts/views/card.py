@@ -124,7 +124,7 @@ def verifier_messages() -> dict[str, str]:
             "scan_stop": _("Stop the camera"),
             "scanning": _("Point the camera at the card's QR code."),
             "camera_error": _("The camera could not be used. Paste the code instead."),
-            "server_fallback": _("This browser cannot check cards itself; the server checks it."),
+            "server_fallback": _("This browser cannot check cards itself; the server checks them."),
         }
     )
     return messages

@@ -111,7 +111,8 @@ def consent_items(*, user: User, scopes: list[str]) -> list[dict]:
         detail = ""
         if scope == "profile":
             language = translation.get_language_info(user.preferred_language)["name_translated"]
-            detail = f"{user.display_name or _('no display name')} · {language}"
+            name = user.display_name or _("no display name")
+            detail = f"{name} · {language}"
         elif scope == "email":
             detail = user.email
             if not email_verified(user=user):
