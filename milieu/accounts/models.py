@@ -216,7 +216,12 @@ class CivicAddress(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.civic_number} {self.street}, {self.postal_code}"
+        return f"{self.civic_number} {self.street}, {self.postal_code_display}"
+
+    @property
+    def postal_code_display(self) -> str:
+        """As written on an envelope: `H0H 0H0`."""
+        return f"{self.postal_code[:3]} {self.postal_code[3:]}".strip()
 
 
 class Verification(models.Model):
