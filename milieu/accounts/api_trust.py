@@ -13,7 +13,13 @@ from milieu.territory import selectors as territory_selectors
 
 from . import selectors, services
 from .models import BackgroundCheck, CitizenId, TrustLevel, User
-from .schemas_trust import BackgroundCheckIn, BackgroundCheckOut, CitizenIdOut, IdentityOut
+from .schemas_trust import (
+    AuthorizationOut,
+    BackgroundCheckIn,
+    BackgroundCheckOut,
+    CitizenIdOut,
+    IdentityOut,
+)
 
 router = Router(tags=["identity"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -81,6 +87,23 @@ def stop_sharing_residency(request: AuthenticatedRequest, slug: str):
     services.residency_share_withdraw(
         actor=request.user, municipality=territory_selectors.municipality_get(slug=slug)
     )
+    return Status(204, None)
+
+
+@router.get(
+    "/me/authorizations", response={200: list[AuthorizationOut], 401: ErrorOut}, auth=django_auth
+)
+def list_authorizations(request: AuthenticatedRequest):
+    """The services that signed in with Milieu and what each receives about me."""
+    return selectors.oidc_authorizations(user=request.user)
+
+
+@router.delete(
+    "/me/authorizations/{application_id}", response={204: None, **ERRORS}, auth=django_auth
+)
+def revoke_authorization(request: AuthenticatedRequest, application_id: int):
+    """Withdraw a service's access: its tokens stop working at once."""
+    services.oidc_authorization_revoke(actor=request.user, application_id=application_id)
     return Status(204, None)
 
 

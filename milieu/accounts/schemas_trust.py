@@ -34,6 +34,14 @@ class IdentityOut(Schema):
     trust: list[TrustOut]
 
 
+class AuthorizationOut(Schema):
+    application_id: int
+    name: str
+    scopes: list[str]
+    descriptions: list[str]
+    granted_at: datetime
+
+
 class BackgroundCheckIn(Schema):
     email: str = Field(..., max_length=254)
     kind: str = Field(..., min_length=1, max_length=100)

@@ -18,6 +18,11 @@ urlpatterns = [
         name="citizen_id_surrender",
     ),
     path(
+        "identity/services/<int:application_id>/revoke/",
+        identity.authorization_revoke,
+        name="authorization_revoke",
+    ),
+    path(
         "identity/share/<slug:municipality_slug>/",
         identity.residency_share,
         name="residency_share",

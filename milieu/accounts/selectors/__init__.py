@@ -14,6 +14,7 @@ from .identity import (
     residency_consent_list,
     trust_level,
 )
+from .oidc import Authorization, oidc_authorizations
 from .profile import (
     home_membership,
     membership_get,
@@ -39,6 +40,7 @@ from .verification import (
 )
 
 __all__ = [
+    "Authorization",
     "assisted_account_get",
     "assisted_account_list",
     "background_check_list",
@@ -58,6 +60,7 @@ __all__ = [
     "letters_to_print",
     "membership_get",
     "membership_list",
+    "oidc_authorizations",
     "residency_consent_list",
     "role_get",
     "role_list",

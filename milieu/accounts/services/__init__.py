@@ -12,6 +12,7 @@ from .identity import (
     residency_share_withdraw,
     verification_revoke,
 )
+from .oidc import oidc_authorization_revoke
 from .profile import (
     home_set,
     membership_join,
@@ -51,6 +52,7 @@ __all__ = [
     "letters_print_batch",
     "membership_join",
     "membership_leave",
+    "oidc_authorization_revoke",
     "profile_update",
     "residency_share_grant",
     "residency_share_withdraw",

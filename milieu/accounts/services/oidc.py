@@ -54,3 +54,36 @@ def oidc_client_create(
     with transaction.atomic():
         application.save()
     return application, (secret if confidential else None)
+
+
+@transaction.atomic
+def oidc_authorization_revoke(*, actor, application_id: int) -> int:
+    """Withdraw everything a service holds for the person: its tokens stop working at once.
+
+    Returns the number of tokens revoked (0 when the service held none: nothing to withdraw).
+    """
+    from oauth2_provider.models import (
+        get_access_token_model,
+        get_grant_model,
+        get_id_token_model,
+        get_refresh_token_model,
+    )
+
+    revoked = 0
+    for refresh in get_refresh_token_model().objects.filter(
+        user=actor, application_id=application_id, revoked__isnull=True
+    ):
+        refresh.revoke()
+        revoked += 1
+    for access in get_access_token_model().objects.filter(
+        user=actor, application_id=application_id
+    ):
+        access.revoke()
+        revoked += 1
+    get_id_token_model().objects.filter(user=actor, application_id=application_id).delete()
+    get_grant_model().objects.filter(user=actor, application_id=application_id).delete()
+    if not revoked:
+        from milieu.core.errors import NotFound
+
+        raise NotFound(_("This service holds no access to your account."))
+    return revoked

@@ -34,7 +34,12 @@ def my_identity(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/my_identity.html",
-        {"rows": rows, "citizen_ids": selectors.citizen_id_list(user=user), "now": timezone.now()},
+        {
+            "rows": rows,
+            "citizen_ids": selectors.citizen_id_list(user=user),
+            "authorizations": selectors.oidc_authorizations(user=user),
+            "now": timezone.now(),
+        },
     )
 
 
@@ -94,6 +99,18 @@ def residency_share(request: AuthenticatedRequest, municipality_slug: str) -> Ht
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("Your choice was saved."))
+    return redirect("accounts:identity")
+
+
+@login_required
+@require_POST
+def authorization_revoke(request: AuthenticatedRequest, application_id: int) -> HttpResponse:
+    """Stop a service that signed in with Milieu from receiving anything more about me."""
+    try:
+        services.oidc_authorization_revoke(actor=request.user, application_id=application_id)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    messages.success(request, _("The service no longer has access to your account."))
     return redirect("accounts:identity")
 
 
