@@ -15,12 +15,14 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path(".well-known/", include("milieu.accounts.urls_wellknown")),
     path("oidc/", include("milieu.accounts.urls_oidc")),
+    path("notifications/", include("milieu.notifications.urls_public")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("profile/", include("milieu.accounts.urls")),
     path("card/", include("milieu.accounts.urls_card")),
+    path("notifications/", include("milieu.notifications.urls")),
     path("<slug:municipality_slug>/identity/", include("milieu.accounts.urls_identity")),
     path(
         "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "milieu.core",
     "milieu.territory",
     "milieu.accounts",
+    "milieu.notifications",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +54,12 @@ MIDDLEWARE = [
 ]
 
 SITE_NAME = env("SITE_NAME", default="Milieu")  # how emails name the platform
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # absolute links in emails and SMS
+# SMS through a Twilio-style REST API; without SMS_API_URL, text messages are not offered.
+SMS_API_URL = env("SMS_API_URL", default="")
+SMS_ACCOUNT_SID = env("SMS_ACCOUNT_SID", default="")
+SMS_AUTH_TOKEN = env("SMS_AUTH_TOKEN", default="")
+SMS_FROM = env("SMS_FROM", default="")
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

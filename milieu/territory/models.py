@@ -17,6 +17,7 @@ RESERVED_SLUGS = {
     "static",
     "card",
     "oidc",
+    "notifications",
 }
 
 

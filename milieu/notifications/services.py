@@ -1,0 +1,264 @@
+"""Writes of the notifications app. `notify` is the one way the platform reaches a person."""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from milieu.core.errors import ApplicationError, NotFound
+
+from . import registry
+from .delivery import plan_channels
+from .models import Delivery, DeliverySettings, DistrictFollow, Notification, Preference
+
+logger = logging.getLogger("milieu.notifications")
+MAX_ATTEMPTS = 5
+BACKOFF = timedelta(minutes=1)  # 1, 2, 4, 8 minutes between attempts
+TASK_BATCH = 100  # deliveries per delivery task
+
+
+def _preferences(user) -> dict[tuple[str, str], bool]:
+    return {(p.topic, p.channel): p.enabled for p in Preference.objects.filter(user=user)}
+
+
+def _texts(value, language: str) -> str:
+    if isinstance(value, dict):
+        return value.get(language) or value.get("fr") or next(iter(value.values()), "")
+    return str(value)
+
+
+def _enqueue_later(delivery_ids: list[int], when) -> None:
+    """Schedule a task for later when the task backend can; otherwise the `deliver_due` sweep
+    (run every few minutes) picks the deliveries up once they are due."""
+    from .tasks import deliver
+
+    if deliver.get_backend().supports_defer:
+        deliver.using(run_after=when).enqueue(delivery_ids=delivery_ids)
+
+
+def enqueue_deliveries(deliveries: Iterable[Delivery]) -> None:
+    """Queue the delivery tasks: due ones in batches, held ones when their quiet hours end."""
+    from .tasks import deliver
+
+    now = timezone.now()
+    due: list[int] = []
+    for delivery in deliveries:
+        if delivery.status not in (Delivery.Status.QUEUED, Delivery.Status.HELD):
+            continue
+        if delivery.not_before and delivery.not_before > now:
+            _enqueue_later([delivery.pk], delivery.not_before)
+        else:
+            due.append(delivery.pk)
+    for start in range(0, len(due), TASK_BATCH):
+        deliver.enqueue(delivery_ids=due[start : start + TASK_BATCH])
+
+
+def deliver_due(*, now=None) -> int:
+    """The sweep: queue every delivery whose time has come (held for quiet hours, waiting for a
+    retry, or left behind by a stopped worker). Returns how many were queued."""
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(status__in=(Delivery.Status.QUEUED, Delivery.Status.HELD))
+        .filter(models.Q(not_before__isnull=True) | models.Q(not_before__lte=now))
+        .values_list("pk", flat=True)[:50_000]
+    )
+    from .tasks import deliver
+
+    for start in range(0, len(due), TASK_BATCH):
+        deliver.enqueue(delivery_ids=due[start : start + TASK_BATCH])
+    return len(due)
+
+
+@transaction.atomic
+def notify(
+    *,
+    user,
+    topic: str,
+    key: str,
+    title,
+    body="",
+    url: str = "",
+    municipality=None,
+    urgent: bool = False,
+) -> Notification:
+    """Tell one person something, on the channels they chose for `topic`.
+
+    `title` and `body` are strings, or dicts by language code (the person's language is used,
+    French otherwise). `key` makes the call idempotent: a second call with the same key for the
+    same person returns the first notification and sends nothing more.
+    """
+    topic_obj = registry.topic(topic)
+    existing = Notification.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        return existing
+    language = user.preferred_language
+    with translation.override(language):
+        notification = Notification(
+            user=user,
+            topic=topic,
+            key=key[:200],
+            title=_texts(title, language)[:200],
+            body=_texts(body, language),
+            url=url,
+            municipality=municipality,
+            urgent=urgent,
+        )
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:  # a concurrent call with the same key won
+        return Notification.objects.get(user=user, key=key)
+    now = timezone.now()
+    plans = plan_channels(
+        user=user,
+        topic=topic_obj,
+        urgent=urgent,
+        now=now,
+        preferences=_preferences(user),
+        delivery_settings=DeliverySettings.objects.filter(user=user).first(),
+    )
+    deliveries = [
+        Delivery.objects.create(
+            notification=notification,
+            channel=plan.channel,
+            status=plan.status,
+            not_before=plan.not_before,
+            sent_at=now if plan.status == Delivery.Status.SENT else None,
+        )
+        for plan in plans
+    ]
+    enqueue_deliveries(deliveries)
+    return notification
+
+
+def deliver_one(delivery_id: int) -> str:
+    """Send one delivery, once. Returns its final or current status.
+
+    The row is locked while it is sent; a delivery already sent (a retried task, a duplicate
+    message in the queue) is left alone. A temporary failure schedules another attempt with
+    exponential backoff; after MAX_ATTEMPTS, or on a permanent failure, it is marked failed.
+    """
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update()
+            .select_related("notification__user__delivery_settings")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.status not in (
+            Delivery.Status.QUEUED,
+            Delivery.Status.HELD,
+        ):
+            return delivery.status if delivery else "missing"
+        if delivery.not_before and delivery.not_before > timezone.now():
+            return "not_due"  # an early run: the scheduled one (or the sweep) will send it
+        delivery.attempts += 1
+        channel = registry.channel(delivery.channel)
+        try:
+            delivery.provider_id = channel.send(delivery)[:100]
+        except registry.PermanentDeliveryError as error:
+            delivery.status = Delivery.Status.FAILED
+            delivery.last_error = str(error)[:500]
+        except registry.DeliveryError as error:
+            delivery.last_error = str(error)[:500]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = Delivery.Status.FAILED
+            else:
+                delivery.status = Delivery.Status.QUEUED
+                delivery.not_before = timezone.now() + BACKOFF * 2 ** (delivery.attempts - 1)
+        else:
+            delivery.status = Delivery.Status.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save()
+    if delivery.status == Delivery.Status.QUEUED:
+        _enqueue_later([delivery.pk], delivery.not_before)
+    if delivery.status == Delivery.Status.FAILED:
+        logger.warning(
+            "delivery_failed",
+            extra={
+                "delivery": delivery.pk,
+                "channel": delivery.channel,
+                "error": delivery.last_error,
+            },
+        )
+    return delivery.status
+
+
+@transaction.atomic
+def delivery_record_bounce(*, provider_id: str, reason: str) -> int:
+    """A bounce or a provider's failure report for a message already sent."""
+    if not provider_id:
+        raise ApplicationError(_("The message id is missing."), code="validation")
+    return Delivery.objects.filter(provider_id=provider_id).update(
+        status=Delivery.Status.BOUNCED, last_error=reason[:500]
+    )
+
+
+@transaction.atomic
+def preference_set(*, actor, topic: str, channel: str, enabled: bool) -> Preference:
+    try:
+        registry.topic(topic)
+        registry.channel(channel)
+    except KeyError:
+        raise ApplicationError(_("Unknown topic or channel."), code="validation") from None
+    preference, _created = Preference.objects.update_or_create(
+        user=actor, topic=topic, channel=channel, defaults={"enabled": enabled}
+    )
+    return preference
+
+
+@transaction.atomic
+def unsubscribe(*, user_id: int, topic: str, channel: str) -> Preference:
+    """One-click unsubscribe from an email (RFC 8058): no login, the signed token is the proof."""
+    from milieu.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise NotFound(_("This link no longer works."))
+    return preference_set(actor=user, topic=topic, channel=channel, enabled=False)
+
+
+@transaction.atomic
+def delivery_settings_update(*, actor, **fields) -> DeliverySettings:
+    settings_obj, _created = DeliverySettings.objects.get_or_create(user=actor)
+    for name, value in fields.items():
+        if name not in {"quiet_start", "quiet_end", "digest", "sms_number"}:
+            raise ApplicationError(_("Unknown setting: %s") % name)
+        setattr(settings_obj, name, value)
+    from django.core.exceptions import ValidationError
+
+    try:
+        settings_obj.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise ApplicationError(
+            _("Some fields need correcting."),
+            code="validation",
+            extra={"fields": error.message_dict},
+        ) from error
+    if (settings_obj.quiet_start is None) != (settings_obj.quiet_end is None):
+        raise ApplicationError(
+            _("Give both the start and the end of your quiet hours, or neither."),
+            code="validation",
+            extra={"fields": {"quiet_end": [_("Give both times.")]}},
+        )
+    settings_obj.save()
+    return settings_obj
+
+
+@transaction.atomic
+def district_follow_set(*, actor, districts) -> None:
+    DistrictFollow.objects.filter(user=actor).exclude(district__in=districts).delete()
+    for district in districts:
+        DistrictFollow.objects.get_or_create(user=actor, district=district)
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification_ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())
