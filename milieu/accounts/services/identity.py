@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.core.permissions import require
-from milieu.core.tasks import send_email
 from milieu.territory.models import Municipality
 
 from ..models import (
@@ -189,12 +189,24 @@ def verification_revoke(*, actor: User, verification: Verification, reason: str)
 
 
 def _send_reminder(citizen_id: CitizenId, days_left: int) -> None:
+    """Through the notification service: the person's channels for the "account" topic."""
+    from milieu.notifications.services import notify
+
     user = citizen_id.user
     with translation.override(user.preferred_language):
         context = {"citizen_id": citizen_id, "days_left": days_left, "user": user}
         subject = render_to_string("accounts/email/citizen_id_reminder_subject.txt", context)
         body = render_to_string("accounts/email/citizen_id_reminder_message.txt", context)
-    send_email.enqueue(subject=" ".join(subject.split()), body=body, to=[user.email])
+        url = reverse("accounts:identity")
+    notify(
+        user=user,
+        topic="account",
+        key=f"citizen_id_reminder:{citizen_id.pk}:{citizen_id.expires_at.date()}:{days_left}",
+        title=" ".join(subject.replace("[Milieu]", "").split()),
+        body=body.strip(),
+        url=url,
+        municipality=citizen_id.municipality,
+    )
 
 
 def citizen_id_send_reminders(*, now: datetime | None = None) -> int:
