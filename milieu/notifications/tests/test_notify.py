@@ -165,3 +165,16 @@ def test_a_bounce_marks_the_delivery():
     )
     delivery.refresh_from_db()
     assert delivery.status == "bounced"
+
+
+def test_the_sweep_command_queues_what_is_due(capsys):
+    from django.core.management import call_command
+
+    user = UserFactory()
+    DeliverySettings.objects.create(user=user, quiet_start=time(21, 0), quiet_end=time(7, 0))
+    with time_machine.travel(NIGHT, tick=False):
+        services.notify(user=user, topic="account", key="a", title="Plus tard")
+    with time_machine.travel(datetime(2026, 1, 16, 12, 5, tzinfo=UTC), tick=False):
+        call_command("deliver_due_notifications")
+    assert "1 delivery(ies) queued." in capsys.readouterr().out
+    assert [m.subject for m in mail.outbox] == ["Plus tard"]
