@@ -53,6 +53,8 @@ def _mount() -> None:
     from milieu.accounts.api_card import router as card_router
     from milieu.accounts.api_identity import router as identity_router
     from milieu.accounts.api_trust import router as trust_router
+    from milieu.notifications.api import router as notifications_router
+    from milieu.notifications.api_alerts import router as alerts_router
     from milieu.territory.api import router as territory_router
 
     api.add_router("/", territory_router)
@@ -60,6 +62,8 @@ def _mount() -> None:
     api.add_router("/", identity_router)
     api.add_router("/", card_router)
     api.add_router("/", trust_router)
+    api.add_router("/", notifications_router)
+    api.add_router("/", alerts_router)
 
 
 _mount()

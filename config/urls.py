@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
         "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")
     ),
     path("<slug:municipality_slug>/staff/checks/", include("milieu.accounts.urls_staff_checks")),
+    path("<slug:municipality_slug>/staff/alerts/", include("milieu.notifications.urls_staff")),
     path("", include("milieu.core.urls")),
     path("", include("milieu.territory.urls")),
     prefix_default_language=True,

@@ -60,6 +60,10 @@ SMS_API_URL = env("SMS_API_URL", default="")
 SMS_ACCOUNT_SID = env("SMS_ACCOUNT_SID", default="")
 SMS_AUTH_TOKEN = env("SMS_AUTH_TOKEN", default="")
 SMS_FROM = env("SMS_FROM", default="")
+# The shared secret that the SMTP relay and the SMS provider send in the X-Milieu-Webhook-Secret
+# header of their bounce and status callbacks (POST /api/v1/notifications/bounces). Empty: the
+# webhook is disabled (404).
+NOTIFICATIONS_WEBHOOK_SECRET = env("NOTIFICATIONS_WEBHOOK_SECRET", default="")
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -76,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "milieu.core.context_processors.site",
+                "milieu.notifications.context_processors.notifications",
             ],
         },
     },

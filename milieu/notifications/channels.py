@@ -6,10 +6,12 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +22,8 @@ from .registry import EMAIL, IN_APP, SMS, Channel, DeliveryError, PermanentDeliv
 UNSUBSCRIBE_SALT = "milieu.notifications.unsubscribe"
 
 
-def unsubscribe_token(*, user_id: int, topic: str, channel: str) -> str:
+def unsubscribe_token(*, user_id: int, topic: str | list[str], channel: str) -> str:
+    """The signed token of an unsubscribe link: one topic, or several for a digest email."""
     return signing.dumps({"u": user_id, "t": topic, "c": channel}, salt=UNSUBSCRIBE_SALT)
 
 
@@ -31,6 +34,13 @@ def read_unsubscribe_token(token: str) -> dict:
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def message_id() -> str:
+    """A Message-ID on the site's domain, kept as the delivery's provider id so that a bounce
+    reported by the SMTP relay (which quotes it) finds its delivery."""
+    domain = urllib.parse.urlsplit(settings.SITE_URL).hostname or "milieu.local"
+    return make_msgid(domain=domain)
 
 
 class InAppChannel(Channel):
@@ -56,6 +66,9 @@ class EmailChannel(Channel):
         email = user.email or ""
         return bool(email) and not email.endswith("@assisted.invalid")
 
+    def unavailable_reason(self, user) -> Any:
+        return gettext_lazy("Your account has no email address we can write to.")
+
     def send(self, delivery) -> str:
         notification = delivery.notification
         user = notification.user
@@ -66,6 +79,7 @@ class EmailChannel(Channel):
             if notification.url:
                 body += f"\n\n{absolute(notification.url)}"
             body += "\n\n--\n" + _("Stop these emails: %(url)s") % {"url": unsubscribe_url}
+        msgid = message_id()
         message = EmailMultiAlternatives(
             subject=notification.title,
             body=body,
@@ -75,13 +89,14 @@ class EmailChannel(Channel):
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "X-Milieu-Delivery": str(delivery.pk),
+                "Message-ID": msgid,
             },
         )
         try:
             message.send()
         except OSError as error:  # SMTP refused or unreachable: try again later
             raise DeliveryError(str(error)) from error
-        return message.extra_headers.get("Message-ID", "")
+        return msgid
 
 
 class SmsChannel(Channel):
@@ -92,11 +107,24 @@ class SmsChannel(Channel):
     name = gettext_lazy("Text message (SMS)")
     order = 30
 
+    def offered(self) -> bool:
+        return bool(getattr(settings, "SMS_API_URL", ""))
+
     def available_for(self, user) -> bool:
-        if not getattr(settings, "SMS_API_URL", ""):
+        if not self.offered():
             return False
         delivery_settings = getattr(user, "delivery_settings", None)
         return bool(delivery_settings and delivery_settings.sms_number)
+
+    def unavailable_reason(self, user) -> Any:
+        if not self.offered():
+            return gettext_lazy("Text messages are not offered here.")
+        return gettext_lazy(
+            "You have not given a mobile number yet: add it below to receive text messages."
+        )
+
+    def editable_when_unavailable(self, user) -> bool:
+        return self.offered()
 
     def send(self, delivery) -> str:
         notification = delivery.notification

@@ -56,6 +56,19 @@ class Channel:
         """Send and return the provider's message id (or "")."""
         raise NotImplementedError
 
+    def offered(self) -> bool:
+        """Whether this installation offers the channel at all (the preferences show it)."""
+        return True
+
+    def unavailable_reason(self, user) -> Any:
+        """Why `available_for(user)` is false, said to the person on their preferences page."""
+        return ""
+
+    def editable_when_unavailable(self, user) -> bool:
+        """Whether the person may still choose topics for the channel while it cannot reach
+        them (SMS: yes, the mobile number may be typed on the same page)."""
+        return False
+
 
 class DeliveryError(Exception):
     """A temporary failure: the delivery is retried with backoff."""

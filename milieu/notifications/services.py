@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
@@ -45,13 +45,18 @@ def enqueue_deliveries(deliveries: Iterable[Delivery]) -> None:
 
     now = timezone.now()
     due: list[int] = []
+    # Held deliveries by the time they are due: an alert's fan-out holds many until the same time.
+    later: dict[datetime, list[int]] = {}
     for delivery in deliveries:
         if delivery.status not in (Delivery.Status.QUEUED, Delivery.Status.HELD):
             continue
         if delivery.not_before and delivery.not_before > now:
-            _enqueue_later([delivery.pk], delivery.not_before)
+            later.setdefault(delivery.not_before, []).append(delivery.pk)
         else:
             due.append(delivery.pk)
+    for when, ids in later.items():
+        for start in range(0, len(ids), TASK_BATCH):
+            _enqueue_later(ids[start : start + TASK_BATCH], when)
     for start in range(0, len(due), TASK_BATCH):
         deliver.enqueue(delivery_ids=due[start : start + TASK_BATCH])
 
@@ -143,7 +148,9 @@ def deliver_one(delivery_id: int) -> str:
     """
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            # Only the delivery's row: PostgreSQL cannot lock the nullable side of the outer
+            # join to the delivery settings (which a person may not have).
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("notification__user__delivery_settings")
             .filter(pk=delivery_id)
             .first()
@@ -258,7 +265,99 @@ def district_follow_set(*, actor, districts) -> None:
 
 @transaction.atomic
 def notification_mark_read(*, actor, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's notifications read: the given ones, or all. Returns how many changed.
+
+    An id that is not one of the actor's own notifications is *not found*, and nothing changes
+    (another person's notification and a missing one look the same)."""
     qs = Notification.objects.filter(user=actor, read_at__isnull=True)
     if notification_ids is not None:
-        qs = qs.filter(pk__in=list(notification_ids))
+        ids = set(notification_ids)
+        owned = set(
+            Notification.objects.filter(user=actor, pk__in=ids).values_list("pk", flat=True)
+        )
+        if ids - owned:
+            raise NotFound(_("Notification not found."))
+        qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    actor,
+    choices: dict[tuple[str, str], bool] | None = None,
+    delivery_settings: dict | None = None,
+    districts=None,
+) -> None:
+    """Save a person's notification preferences at once: the topic-by-channel grid (`choices`),
+    their delivery settings (quiet hours, digest, mobile number: the fields of
+    `delivery_settings_update`) and the districts they follow besides their home district. Each
+    part is optional (None leaves it as it is). All or nothing: a refusal changes nothing.
+
+    Only the choices that differ from what holds now are written, so that a box never touched
+    keeps following the topic's default.
+    """
+    from .selectors import followable_districts, home_district, preference_grid
+
+    errors: dict[str, list[str]] = {}
+    current = preference_grid(user=actor)
+    changes: dict[tuple[str, str], bool] = {}
+    for (topic_key, channel_key), enabled in (choices or {}).items():
+        try:
+            registry.topic(topic_key)
+            channel = registry.channel(channel_key)
+        except KeyError:
+            errors.setdefault("preferences", []).append(
+                _("Unknown topic or channel: %(topic)s/%(channel)s")
+                % {"topic": topic_key, "channel": channel_key}
+            )
+            continue
+        if current.get((topic_key, channel_key)) == enabled:
+            continue
+        if not channel.offered() or not (
+            channel.available_for(actor) or channel.editable_when_unavailable(actor)
+        ):
+            errors.setdefault("preferences", []).append(
+                _("%(channel)s: %(reason)s")
+                % {"channel": channel.name, "reason": channel.unavailable_reason(actor)}
+            )
+            continue
+        changes[(topic_key, channel_key)] = enabled
+    if districts is not None:
+        home = home_district(user=actor)
+        allowed = set(followable_districts(user=actor).values_list("pk", flat=True))
+        if any(district.pk not in allowed for district in districts):
+            errors["districts"] = [
+                _("You can only follow districts of the municipalities you belong to.")
+            ]
+        districts = [d for d in districts if home is None or d.pk != home.pk]
+    if errors:
+        raise ApplicationError(
+            _("Some fields need correcting."), code="validation", extra={"fields": errors}
+        )
+    saved: DeliverySettings | None
+    if delivery_settings is not None:
+        saved = delivery_settings_update(actor=actor, **delivery_settings)
+    else:
+        saved = DeliverySettings.objects.filter(user=actor).first()
+    for (topic_key, channel_key), enabled in changes.items():
+        preference_set(actor=actor, topic=topic_key, channel=channel_key, enabled=enabled)
+    if districts is not None:
+        district_follow_set(actor=actor, districts=districts)
+    sms = registry.channel(registry.SMS)
+    wants_sms = any(on for (_t, key), on in preference_grid(user=actor).items() if key == sms.key)
+    if sms.offered() and wants_sms and not (saved and saved.sms_number):
+        raise ApplicationError(
+            _("Some fields need correcting."),
+            code="validation",
+            extra={
+                "fields": {
+                    "sms_number": [
+                        _(
+                            "Give your mobile number to receive text messages, or untick the "
+                            "text-message boxes."
+                        )
+                    ]
+                }
+            },
+        )

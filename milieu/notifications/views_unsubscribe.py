@@ -1,6 +1,7 @@
 """One-click unsubscribe from an email (RFC 8058): outside the language prefix, no login."""
 
 from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -17,10 +18,15 @@ from .channels import read_unsubscribe_token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a confirmation button (link scanners must not unsubscribe anyone); POST, from
-    that button or from the mail client's one-click header, unsubscribes."""
+    that button or from the mail client's one-click header, unsubscribes. A digest's token names
+    every topic it gathered."""
     try:
         data = read_unsubscribe_token(token)
-        topic = registry.topic(data["t"])
+        keys = data["t"] if isinstance(data["t"], list) else [data["t"]]
+        topics = [registry.topic(key) for key in keys]
+        registry.channel(data["c"])
+        if not topics:
+            raise KeyError("no topic")
     except (signing.BadSignature, KeyError, TypeError):
         return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=400)
     from milieu.accounts.models import User
@@ -28,10 +34,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(pk=data["u"]).first()
     language = user.preferred_language if user else None
     with translation.override(language):
-        context = {"topic": topic, "done": False}
+        names = ", ".join(str(topic.name) for topic in topics)
+        context = {"topic_names": names, "done": False}
         if request.method == "POST":
             try:
-                services.unsubscribe(user_id=data["u"], topic=data["t"], channel=data["c"])
+                with transaction.atomic():
+                    for topic in topics:
+                        services.unsubscribe(user_id=data["u"], topic=topic.key, channel=data["c"])
             except NotFound:
                 return render(
                     request, "notifications/unsubscribe.html", {"invalid": True}, status=400
