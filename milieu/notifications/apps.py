@@ -8,7 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from milieu.core import demo
+
         from . import channels, permissions  # noqa: F401  (registers the rules)
+        from . import demo as notifications_demo
+
+        demo.register("notifications", notifications_demo.load, order=40)
         from .registry import EMAIL, IN_APP, Topic, register_channel, register_topic
 
         for channel in (channels.InAppChannel(), channels.EmailChannel(), channels.SmsChannel()):
