@@ -233,7 +233,7 @@ def alert_update(*, actor, alert: Alert, **changes: Any) -> Alert:
     unknown = set(changes) - UPDATABLE
     if unknown:
         raise ApplicationError(
-            _("Unknown field: %s") % ", ".join(sorted(unknown)), code="validation"
+            _("Unknown fields: %s") % ", ".join(sorted(unknown)), code="validation"
         )
     fresh = _locked(alert)
     if fresh.status not in EDITABLE:

@@ -234,7 +234,7 @@ def delivery_settings_update(*, actor, **fields) -> DeliverySettings:
     settings_obj, _created = DeliverySettings.objects.get_or_create(user=actor)
     for name, value in fields.items():
         if name not in {"quiet_start", "quiet_end", "digest", "sms_number"}:
-            raise ApplicationError(_("Unknown setting: %s") % name)
+            raise ApplicationError(_("Unknown settings: %s") % name)
         setattr(settings_obj, name, value)
     from django.core.exceptions import ValidationError
 

@@ -64,7 +64,7 @@ def test_a_daily_digest_is_one_email_with_every_notification(smtp_server):
     message = smtp_server.wait_for_message()
     assert len(smtp_server.messages) == 2
     assert message["To"] == "ana@example.org"
-    assert message["Subject"] == "Your daily digest: 3 notifications"  # no es catalogue entry yet
+    assert message["Subject"] == "Su resumen diario: 3 notificaciones"  # in the person's language
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Unsubscribe"].startswith(
         "<http://127.0.0.1:8000/notifications/unsubscribe/"
@@ -104,7 +104,7 @@ def test_running_the_digest_twice_sends_one_email(smtp_server):
     # What comes after the digest waits for the next one.
     services.notify(user=user, topic="account", key="d", title="Plus tard")
     assert digests.send_digests(period="daily").notifications == 1
-    assert smtp_server.wait_for_message()["Subject"] == "Your daily digest: 1 notification"
+    assert smtp_server.wait_for_message()["Subject"] == "Votre résumé quotidien\xa0: 1 notification"
 
 
 def test_each_period_sends_only_its_own_people(smtp_server):
@@ -120,7 +120,7 @@ def test_each_period_sends_only_its_own_people(smtp_server):
     message = smtp_server.wait_for_message()
     assert (message["To"], message["Subject"]) == (
         weekly.email,
-        "Your weekly digest: 3 notifications",
+        "Votre résumé hebdomadaire\xa0: 3 notifications",
     )
     assert len(smtp_server.messages) == 2
 

@@ -76,7 +76,9 @@ def test_my_notifications_newest_first_by_cursor_with_constant_queries():
 
 
 def test_a_bad_cursor_is_a_clear_error():
-    response = logged_in(UserFactory()).get("/api/v1/notifications", {"cursor": "%%%"})
+    response = logged_in(UserFactory()).get(
+        "/api/v1/notifications", {"cursor": "%%%"}, headers={"Accept-Language": "en"}
+    )
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"cursor": ["Invalid cursor."]}
 
