@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "milieu.territory",
     "milieu.accounts",
     "milieu.notifications",
+    "milieu.rewards",
 ]
 
 MIDDLEWARE = [

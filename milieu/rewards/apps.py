@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RewardsConfig(AppConfig):
+    name = "milieu.rewards"
+    label = "rewards"
+    verbose_name = _("Rewards")
