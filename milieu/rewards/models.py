@@ -51,6 +51,7 @@ class Account(models.Model):
         WALLET = "wallet", _("Citizen wallet")
         ISSUANCE = "issuance", _("Program issuance")
         MUNICIPAL_SERVICES = "municipal_services", _("Municipal services")
+        MERCHANT = "merchant", _("Merchant")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -61,11 +62,22 @@ class Account(models.Model):
         blank=True,
         related_name="reward_accounts",
     )
+    merchant = models.OneToOneField(
+        "rewards.Merchant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+    )
     balance = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="merchant", merchant__isnull=False) | ~Q(kind="merchant"),
+                name="merchant_account_has_merchant",
+            ),
             # Only the issuance account (where points come from) may go below zero.
             models.CheckConstraint(
                 condition=Q(kind="issuance") | Q(balance__gte=0), name="account_not_negative"
@@ -113,6 +125,7 @@ class Posting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["program", "key"], name="posting_idempotency_key")
         ]
+        indexes = [models.Index(fields=["program", "kind", "created_at"], name="posting_kind_time")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
@@ -129,3 +142,119 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount:+d}"
+
+
+class EarningRule(models.Model):
+    """How many points an action earns in a program, with caps per citizen."""
+
+    class Action(models.TextChoices):
+        EXCHANGE_COMPLETED = "exchange_completed", _("Completed exchange")
+        VOLUNTEER_HOUR = "volunteer_hour", _("Confirmed volunteer hour")
+        CONSULTATION_ANSWERED = "consultation_answered", _("Consultation answered")
+        EVENT_ATTENDED = "event_attended", _("Event attended")
+        PROFILE_COMPLETED = "profile_completed", _("Profile completed")
+        LOCAL_PURCHASE = "local_purchase", _("Local purchase (points per dollar)")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="rules")
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    points = models.PositiveIntegerField(_("points (per dollar for purchases)"))
+    daily_cap = models.PositiveIntegerField(_("daily cap per citizen"), null=True, blank=True)
+    monthly_cap = models.PositiveIntegerField(_("monthly cap per citizen"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "action"], name="earning_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: {self.get_action_display()} = {self.points}"
+
+
+class Merchant(models.Model):
+    """A local business taking part in a program, verified by the city before it can act."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="merchants")
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.PROTECT, related_name="merchants"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="merchants"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    category = models.CharField(_("category"), max_length=60)
+    address = models.CharField(_("address"), max_length=200)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "name"], name="merchant_list")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(models.Model):
+    """What points buy: at a merchant, or a municipal service when `merchant` is empty."""
+
+    class Kind(models.TextChoices):
+        DISCOUNT = "discount", _("Discount")
+        VIP_SEATS = "vip_seats", _("VIP seats")
+        PRIORITY_ACCESS = "priority_access", _("Priority access")
+        PRODUCT = "product", _("Product")
+        MUNICIPAL_SERVICE = "municipal_service", _("Municipal service credit")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="offers")
+    merchant = models.ForeignKey(
+        Merchant, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    points_price = models.PositiveIntegerField(_("price in points"))
+    quantity = models.PositiveIntegerField(_("quantity available"))
+    per_person_limit = models.PositiveIntegerField(_("limit per person"), default=1)
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["program", "active", "valid_until"], name="offer_list")]
+        constraints = [
+            models.CheckConstraint(condition=Q(points_price__gt=0), name="offer_price_positive"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("valid_from")), name="offer_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Voucher(models.Model):
+    """What a redemption gives the citizen: a single-use code (shown as a signed QR) that the
+    merchant, or the city, validates once."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="vouchers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vouchers"
+    )
+    posting = models.OneToOneField(Posting, on_delete=models.PROTECT, related_name="voucher")
+    code = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["offer", "user"], name="voucher_offer_user")]
+
+    def __str__(self) -> str:
+        return self.code

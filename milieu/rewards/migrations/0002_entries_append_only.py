@@ -50,5 +50,5 @@ def down(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rewards", "0001_ledger")]
+    dependencies = [("rewards", "0001_ledger_merchants_offers")]
     operations = [migrations.RunPython(up, down)]
