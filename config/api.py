@@ -55,6 +55,8 @@ def _mount() -> None:
     from milieu.accounts.api_trust import router as trust_router
     from milieu.notifications.api import router as notifications_router
     from milieu.notifications.api_alerts import router as alerts_router
+    from milieu.rewards.api import router as rewards_router
+    from milieu.rewards.api_offers import router as offers_router
     from milieu.territory.api import router as territory_router
 
     api.add_router("/", territory_router)
@@ -64,6 +66,8 @@ def _mount() -> None:
     api.add_router("/", trust_router)
     api.add_router("/", notifications_router)
     api.add_router("/", alerts_router)
+    api.add_router("/", offers_router)
+    api.add_router("/", rewards_router)
 
 
 _mount()

@@ -23,12 +23,15 @@ urlpatterns += i18n_patterns(
     path("profile/", include("milieu.accounts.urls")),
     path("card/", include("milieu.accounts.urls_card")),
     path("notifications/", include("milieu.notifications.urls")),
+    path("rewards/offers/", include("milieu.rewards.urls_offers")),
+    path("rewards/", include("milieu.rewards.urls")),
     path("<slug:municipality_slug>/identity/", include("milieu.accounts.urls_identity")),
     path(
         "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")
     ),
     path("<slug:municipality_slug>/staff/checks/", include("milieu.accounts.urls_staff_checks")),
     path("<slug:municipality_slug>/staff/alerts/", include("milieu.notifications.urls_staff")),
+    path("<slug:municipality_slug>/staff/rewards/", include("milieu.rewards.urls_staff")),
     path("", include("milieu.core.urls")),
     path("", include("milieu.territory.urls")),
     prefix_default_language=True,

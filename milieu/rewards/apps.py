@@ -6,3 +6,6 @@ class RewardsConfig(AppConfig):
     name = "milieu.rewards"
     label = "rewards"
     verbose_name = _("Rewards")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -18,6 +18,7 @@ RESERVED_SLUGS = {
     "card",
     "oidc",
     "notifications",
+    "rewards",
 }
 
 

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rewards"
+urlpatterns = [
+    path("", views.my_points, name="wallet"),
+    path("till/", views.till, name="till"),
+]
