@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milieu.accounts.tests.factories import UserFactory
 from milieu.core.errors import ApplicationError, Conflict
@@ -176,6 +176,7 @@ def test_earning_rule_set_creates_then_changes_the_rule(program):
     assert (changed.points, changed.daily_cap, changed.active) == (7, None, False)
 
 
+@translation.override("en")
 def test_earning_rule_set_refuses_a_daily_cap_above_the_monthly_cap(program):
     from milieu.accounts.models import Role
     from milieu.accounts.tests.factories import with_role

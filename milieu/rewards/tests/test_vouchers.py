@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milieu.accounts.tests.factories import citizen_of
 from milieu.core.errors import ApplicationError, Conflict, PermissionDenied
@@ -115,6 +115,7 @@ def test_a_municipal_service_voucher_is_validated_by_the_city(program, merchant)
         offers.voucher_validate(actor=staff, token=token)
 
 
+@translation.override("en")
 def test_settlement_sums_credits_per_month_and_exports_csv(program, merchant):
     offer = make_offer(program, merchant, points_price=30, per_person_limit=10)
     citizen = citizen_with_points(program, 1000)
