@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from milieu.territory.models import Municipality
+
 from .models import EarningRule
 
 
@@ -37,3 +39,22 @@ class PurchaseForm(forms.Form):
         field = self.fields["merchant"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(m.pk, m.name) for m in merchants]
+
+
+class MerchantRegisterForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.none(), empty_label=None
+    )
+    name = forms.CharField(label=_("Name of the business"), max_length=120)
+    category = forms.CharField(label=_("Category"), max_length=60)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = municipalities

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from milieu.accounts.models import User
+from milieu.accounts.models import Role, User
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
@@ -53,6 +53,19 @@ def merchant_get(*, municipality: Municipality, merchant_id: int) -> Merchant:
     if merchant is None:
         raise NotFound(_not_found())
     return merchant
+
+
+def merchant_role_municipalities(*, visible_to: User) -> QuerySet[Municipality]:
+    """The municipalities where the person holds an active merchant role."""
+    return (
+        Municipality.objects.filter(
+            role_assignments__user=visible_to,
+            role_assignments__role=Role.MERCHANT,
+            role_assignments__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
 
 
 def merchants_owned(*, visible_to: User, verified_only: bool = True) -> QuerySet[Merchant]:

@@ -6,4 +6,5 @@ app_name = "rewards"
 urlpatterns = [
     path("", views.my_points, name="wallet"),
     path("till/", views.till, name="till"),
+    path("merchants/new/", views.merchant_new, name="merchant_new"),
 ]

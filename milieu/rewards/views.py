@@ -15,7 +15,7 @@ from milieu.core.errors import ApplicationError
 from milieu.core.http import AuthenticatedRequest, form_error
 
 from . import selectors, services
-from .forms import PurchaseForm
+from .forms import MerchantRegisterForm, PurchaseForm
 
 PER_PAGE = 25
 
@@ -75,3 +75,27 @@ def till(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, message)
             return redirect("rewards:till")
     return _till_page(request, form, merchants, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merchant_new(request: AuthenticatedRequest) -> HttpResponse:
+    """A person with the merchant role registers a business; the city then verifies it."""
+    municipalities = selectors.merchant_role_municipalities(visible_to=request.user)
+    if not municipalities.exists():
+        raise PermissionDenied
+    form = MerchantRegisterForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            merchant = services.merchant_register(actor=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. The city will verify it before you can award points.")
+                % {"name": merchant.name},
+            )
+            return redirect("rewards:wallet")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rewards/merchant_form.html", {"form": form}, status=status)

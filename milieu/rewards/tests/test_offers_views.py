@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,8 @@ def test_a_citizen_redeems_from_the_offer_page_and_sees_the_qr(client, program, 
     detail = client.get(response["Location"])
     assert detail.status_code == 200
     assert "<svg" in detail.content.decode()
-    assert detail.context["token"] == offers.voucher_token(voucher)
+    # The token is signed with a timestamp: compare what it carries, not its bytes.
+    assert signing.loads(detail.context["token"], salt=offers.VOUCHER_SALT) == {"v": voucher.code}
 
 
 def test_not_enough_points_is_explained_on_the_page(client, program, merchant):

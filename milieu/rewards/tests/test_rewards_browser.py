@@ -1,6 +1,7 @@
-"""Redemption in a real browser: the citizen (with points awarded from issuance) redeems an
-offer and gets a voucher; the merchant validates its token on the validation page; a second
-validation is refused. (The till's purchase award is tested by its own browser test.)
+"""The rewards journey in a real browser: a verified merchant of Brossard scans a citizen's card
+at the till and awards points for a $40 purchase; the citizen, in a browser of their own,
+redeems an offer with those points and gets a voucher; the merchant validates the voucher once,
+and a second validation is refused.
 
 Headless Chromium (Debian's /usr/bin/chromium) through Playwright against `live_server`.
 """
@@ -14,12 +15,20 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 from django.test import Client
-from playwright.sync_api import Page, expect, sync_playwright
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from milieu.rewards import ledger
-from milieu.rewards.models import Entry, Posting, Voucher
+from milieu.accounts.models import Role
+from milieu.accounts.permissions import has_role
+from milieu.accounts.services.card import citizen_card_issue
+from milieu.accounts.tests.factories_card import resident_of
+from milieu.rewards import ledger, services
+from milieu.rewards.models import EarningRule, Entry, Posting, Voucher
+from milieu.territory.tests.factories import MunicipalityFactory
 
-from .offers_helpers import citizen_with_points, make_merchant, make_offer, make_program
+from .factories import merchant_of, rule
+from .offers_helpers import make_offer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 CHROMIUM = "/usr/bin/chromium"
@@ -45,7 +54,7 @@ def ledger_rows_removed_after(transactional_db) -> Iterator[None]:
 
 
 @pytest.fixture
-def page(live_server, ledger_rows_removed_after, monkeypatch) -> Iterator[Page]:
+def browser(live_server, ledger_rows_removed_after, monkeypatch) -> Iterator[Browser]:
     if not Path(CHROMIUM).is_file():
         reason = f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
         if os.environ.get("CI"):
@@ -57,54 +66,74 @@ def page(live_server, ledger_rows_removed_after, monkeypatch) -> Iterator[Page]:
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         try:
-            context = browser.new_context(locale="en-CA")
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
+            yield browser
         finally:
             browser.close()
             connections.close_all()
 
 
-def log_in(page: Page, base: str, user) -> None:
-    page.context.clear_cookies()
+def signed_in_page(browser: Browser, base: str, user) -> Page:
+    """A page in a browser context of its own, signed in as `user`."""
+    context = browser.new_context(locale="fr-CA")
+    context.set_default_timeout(10_000)
     client = Client()
     client.force_login(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
+    return context.new_page()
+
+
+def test_purchase_at_the_till_then_redemption_and_a_single_validation(live_server, browser):
+    brossard = MunicipalityFactory(slug="brossard", name="Brossard")
+    program = services.program_for(brossard)
+    rule(program, EarningRule.Action.LOCAL_PURCHASE, 1)  # 1 point per dollar
+    merchant = merchant_of(brossard, program)  # verified; its owner holds the merchant role
+    assert has_role(merchant.owner, Role.MERCHANT, brossard)
+    offer = make_offer(program, merchant, title="Café gratuit", points_price=30)
+    citizen = resident_of(brossard, display_name="Camille Tremblay").user
+    card_token = citizen_card_issue(actor=citizen).token
+    base = live_server.url
+    till = signed_in_page(browser, base, merchant.owner)
+    phone = signed_in_page(browser, base, citizen)
+
+    # --- At the till: the merchant scans the card and enters a $40 purchase ---------------------
+    till.goto(f"{base}/fr/rewards/till/")
+    code = till.locator('textarea[name="card_token"]')
+    code.focus()
+    till.keyboard.insert_text(card_token)  # what a QR reader that types (or a paste) does
+    till.locator('input[name="amount"]').fill("40")
+    till.locator("#till-panel button[type=submit]").click()
+    with translation.override("fr"):
+        awarded = gettext("%(points)d points awarded.") % {"points": 40}
+    expect(till.locator('#till-panel [role="status"]')).to_have_text(awarded)
+    expect(till.locator('textarea[name="card_token"]')).to_have_value("")
+    assert ledger.wallet(program, citizen).balance == 40
+    assert (
+        Posting.objects.filter(kind="earn:local_purchase", created_by=merchant.owner).count() == 1
     )
 
-
-def test_citizen_redeems_and_merchant_validates_the_voucher_once(live_server, page):
-    program = make_program()
-    merchant = make_merchant(program)
-    offer = make_offer(program, merchant, title="Free coffee", points_price=30)
-    citizen = citizen_with_points(program, 100)
-    base = live_server.url
-
-    log_in(page, base, citizen)
-    page.goto(f"{base}/en/rewards/offers/")
-    page.get_by_role("link", name="Free coffee").click()
-    expect(page.locator("#wallet-balance")).to_contain_text("100")
-    page.locator("#redeem-form button").click()
-    expect(page.locator("#voucher-status")).to_be_visible()
-    expect(page.locator('[role="img"] svg')).to_be_visible()
-    token = page.locator("#voucher-token").input_value()
-    assert ledger.wallet(program, citizen).balance == 70
+    # --- The citizen, on their own phone, redeems the offer -------------------------------------
+    phone.goto(f"{base}/fr/rewards/offers/")
+    phone.get_by_role("link", name="Café gratuit").click()
+    expect(phone.locator("#wallet-balance")).to_contain_text("40")
+    phone.locator("#redeem-form button").click()
+    expect(phone.locator("#voucher-status")).to_be_visible()
+    expect(phone.locator('[role="img"] svg')).to_be_visible()
+    voucher_token = phone.locator("#voucher-token").input_value()
+    assert ledger.wallet(program, citizen).balance == 10
     voucher = Voucher.objects.get(offer=offer)
 
-    log_in(page, base, merchant.owner)
-    page.goto(f"{base}/en/rewards/offers/validate/")
-    page.locator('textarea[name="token"]').fill(token)
-    page.locator("#validate-form button").click()
-    result = page.locator("#validate-result")
+    # --- Back at the till: the voucher is validated once, and a second time refused -------------
+    till.goto(f"{base}/fr/rewards/offers/validate/")
+    till.locator('textarea[name="token"]').fill(voucher_token)
+    till.locator("#validate-form button").click()
+    result = till.locator("#validate-result")
     expect(result.locator('[data-outcome="validated"]')).to_be_visible()
     voucher.refresh_from_db()
     validated_at = voucher.validated_at
     assert validated_at is not None
 
-    page.locator("#validate-form button").click()
+    till.locator("#validate-form button").click()
     expect(result.locator('[data-code="already_validated"]')).to_be_visible()
     voucher.refresh_from_db()
     assert voucher.validated_at == validated_at
