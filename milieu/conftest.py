@@ -124,3 +124,56 @@ def smtp_server(settings) -> Iterator[SMTPServer]:
         yield smtp
     finally:
         controller.stop()
+
+
+# --- Browser: Debian's headless Chromium driven by Playwright ---------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(live_server, monkeypatch):
+    """Headless Chromium for tests against `live_server` (closed before its database is flushed).
+
+    Playwright's own browser download does not work here: the tests use Debian's Chromium. When
+    it is missing the test fails in CI (`CI` set) and is skipped, loudly, elsewhere.
+    """
+    import os
+    from pathlib import Path
+
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).is_file():
+        reason = (
+            f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's browser with "
+            "`apt-get install chromium chromium-driver` (Playwright's own download does not work "
+            "here)."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
+    # under a running loop unless told that this thread is really synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # ORM calls made inside Playwright's context got database connections of their own
+            # (Django keeps connections per context); close them, or PostgreSQL cannot drop the
+            # test database at the end.
+            connections.close_all()

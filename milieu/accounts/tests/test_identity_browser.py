@@ -13,7 +13,6 @@ test-results/.
 
 import base64
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,18 +20,15 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from django.utils import timezone, translation
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 from playwright.sync_api import (
-    Browser,
     BrowserContext,
     Locator,
     Page,
     expect,
-    sync_playwright,
 )
 
 from milieu.accounts import card, selectors, services
@@ -44,16 +40,6 @@ from milieu.territory.tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 WAIT = 10_000  # ms: the longest any single step may take (service worker install included)
 EMAIL = "camille.navigatrice@example.org"
@@ -73,35 +59,6 @@ def _t(message: Any) -> str:
     hold whether or not our catalogues translate it yet."""
     with translation.override("fr"):
         return translation.gettext(message) if isinstance(message, str) else str(message)
-
-
-@pytest.fixture
-def browser(live_server, monkeypatch) -> Iterator[Browser]:
-    """Headless Chromium (closed before the live server's database is flushed)."""
-    if not Path(CHROMIUM).is_file():
-        reason = (
-            f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's browser with "
-            "`apt-get install chromium chromium-driver` (Playwright's own download does not work "
-            "here)."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
-    # under a running loop unless told that this thread is really synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # The ORM calls made inside Playwright's context got database connections of their
-            # own (Django keeps connections per context, and Playwright runs in another one).
-            # Close them here, or PostgreSQL cannot drop the test database at the end.
-            connections.close_all()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ the page's language, so the test checks that the page speaks that language witho
 how complete our .po files are.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,25 +17,14 @@ from pathlib import Path
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import connections
 from django.utils import translation
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from milieu.accounts.models import User
 from milieu.territory import demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 EMAIL = "citoyenne.navigateur@example.org"
 PASSWORD = "Ch0colat-Brossard!"
@@ -49,35 +37,12 @@ def _t(language: str, message: str) -> str:
 
 
 @pytest.fixture
-def page(live_server, monkeypatch) -> Iterator[Page]:
-    """A fresh headless Chromium page (closed before the live server's database is flushed)."""
-    if not Path(CHROMIUM).is_file():
-        reason = (
-            f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's browser with "
-            "`apt-get install chromium chromium-driver` (Playwright's own download does not work "
-            "here)."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
-    # under a running loop unless told that this thread is really synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
-            # The ORM calls made inside Playwright's context got database connections of their
-            # own (Django keeps connections per context, and Playwright runs in another one).
-            # Close them here, or PostgreSQL cannot drop the test database at the end.
-            connections.close_all()
+def page(browser) -> Iterator[Page]:
+    """A fresh page of the shared headless Chromium (see `milieu/conftest.py`)."""
+    context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def _screenshot(page: Page, name: str) -> None:

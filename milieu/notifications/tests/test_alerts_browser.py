@@ -10,7 +10,6 @@ Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright, against pyt
 test-results/.
 """
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,10 +17,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
 from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import with_role
@@ -33,16 +31,6 @@ from .factories_alerts import resident
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 WAIT = 10_000  # ms
 TITLE = "Déneigement cette nuit"
@@ -54,34 +42,6 @@ def _t(message: Any) -> str:
     hold whether or not our catalogues translate it yet."""
     with translation.override("fr"):
         return translation.gettext(message) if isinstance(message, str) else str(message)
-
-
-@pytest.fixture
-def browser(live_server, monkeypatch) -> Iterator[Browser]:
-    """Headless Chromium (closed before the live server's database is flushed)."""
-    if not Path(CHROMIUM).is_file():
-        reason = (
-            f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing. Install Debian's browser with "
-            "`apt-get install chromium chromium-driver` (Playwright's own download does not work "
-            "here)."
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
-    # under a running loop unless told that this thread is really synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-            # The ORM calls made inside Playwright's context got database connections of their
-            # own; close them here, or PostgreSQL cannot drop the test database at the end.
-            connections.close_all()
 
 
 @pytest.fixture

@@ -4,43 +4,25 @@ header badge, and the badge refreshes itself by polling.
 Headless Chromium (Debian's /usr/bin/chromium) through Playwright against `live_server`.
 """
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 from django.test import Client
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from milieu.accounts.tests.factories import UserFactory
 from milieu.notifications import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch) -> Iterator[Page]:
-    if not Path(CHROMIUM).is_file():
-        reason = f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            context = browser.new_context(locale="en-CA")
-            context.set_default_timeout(10_000)
-            yield context.new_page()
-            context.close()
-        finally:
-            browser.close()
-            connections.close_all()
+def page(browser) -> Iterator[Page]:
+    context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def log_in(page: Page, base: str, user) -> None:

@@ -7,17 +7,15 @@ Headless Chromium (Debian's /usr/bin/chromium) through Playwright against `live_
 """
 
 import importlib
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from milieu.accounts.models import Role
 from milieu.accounts.permissions import has_role
@@ -31,7 +29,6 @@ from .factories import merchant_of, rule
 from .offers_helpers import make_offer
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -54,22 +51,10 @@ def ledger_rows_removed_after(transactional_db) -> Iterator[None]:
 
 
 @pytest.fixture
-def browser(live_server, ledger_rows_removed_after, monkeypatch) -> Iterator[Browser]:
-    if not Path(CHROMIUM).is_file():
-        reason = f"BROWSER TESTS NOT RUN: {CHROMIUM} is missing (apt-get install chromium)."
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
+def browser(ledger_rows_removed_after, browser):
+    """The shared browser, closed before the ledger rows are cleared (fixtures tear down in
+    reverse order)."""
+    return browser
 
 
 def signed_in_page(browser: Browser, base: str, user) -> Page:
