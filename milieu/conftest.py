@@ -177,3 +177,24 @@ def browser(live_server, monkeypatch):
             # (Django keeps connections per context); close them, or PostgreSQL cannot drop the
             # test database at the end.
             connections.close_all()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens a page in a browser context of its own (its own cookies, cache, service workers),
+    and records the JavaScript errors of every page opened: the test fails on any."""
+    contexts = []
+    errors: list[str] = []
+
+    def open_page():
+        context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert errors == [], f"JavaScript errors in the pages: {errors}"

@@ -14,18 +14,15 @@ test-results/.
 import base64
 import json
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import timezone, translation
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 from playwright.sync_api import (
-    BrowserContext,
     Locator,
     Page,
     expect,
@@ -36,6 +33,7 @@ from milieu.accounts.models import CitizenId, Role, Verification
 from milieu.accounts.tests.factories import citizen_of, with_role
 from milieu.accounts.tests.factories_card import resident_of
 from milieu.accounts.tests.factories_identity import csv_file
+from milieu.core.testing import sign_in
 from milieu.territory.tests.factories import MunicipalityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -61,41 +59,9 @@ def _t(message: Any) -> str:
         return translation.gettext(message) if isinstance(message, str) else str(message)
 
 
-@pytest.fixture
-def new_page(browser) -> Iterator[Callable[[], Page]]:
-    """Opens a page in a browser context of its own (its own cookies, cache, service workers),
-    and records the JavaScript errors of every page opened: the test fails on any."""
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(WAIT)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert errors == [], f"JavaScript errors in the pages: {errors}"
-
-
 def _field(page: Page, label: str) -> Locator:
     """The form field labelled `label` in French (Django adds its label suffix, " :" in French)."""
     return page.get_by_label(re.compile(rf"^{re.escape(_t(label))}\s*:?$"))
-
-
-def _log_in(page: Page, base: str, user) -> None:
-    """Give the page's browser context the session of `user` (Django's `force_login`, which also
-    stands for the TOTP step that staff pass at login)."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def _screenshot(page: Page, name: str) -> None:
@@ -194,7 +160,7 @@ def test_a_citizen_verified_by_registry_letter_shows_and_checks_the_card_offline
 
     # --- Staff print the batch of letters: the clear code exists only on the printed page -----
     office = new_page()
-    _log_in(office, base, staff)
+    sign_in(office, base, staff)
     office.goto(f"{base}/fr/brossard/staff/identity/letters/")
     expect(office.locator("main h1")).to_have_text(_t("Letters"))
     office.get_by_role("button", name=_t("Print the batch"), exact=True).click()

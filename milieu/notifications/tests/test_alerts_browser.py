@@ -11,18 +11,17 @@ test-results/.
 """
 
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.utils import translation
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import with_role
+from milieu.core.testing import sign_in
 from milieu.notifications import services
 from milieu.notifications.models import Alert, Notification
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
@@ -42,38 +41,6 @@ def _t(message: Any) -> str:
     hold whether or not our catalogues translate it yet."""
     with translation.override("fr"):
         return translation.gettext(message) if isinstance(message, str) else str(message)
-
-
-@pytest.fixture
-def new_page(browser) -> Iterator[Callable[[], Page]]:
-    """Opens a page in a browser context of its own (its own cookies), and records the
-    JavaScript errors of every page opened: the test fails on any."""
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(locale="fr-CA", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(WAIT)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert errors == [], f"JavaScript errors in the pages: {errors}"
-
-
-def _log_in(page: Page, base: str, user) -> None:
-    """Give the page's browser context the session of `user` (Django's `force_login`, which also
-    stands for the TOTP step that staff pass at login)."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def _screenshot(page: Page, name: str) -> None:
@@ -101,7 +68,7 @@ def test_staff_send_a_snow_removal_alert_to_one_district_and_only_its_residents_
 
     # --- Staff compose the alert ---
     desk = new_page()
-    _log_in(desk, base, staff)
+    sign_in(desk, base, staff)
     desk.goto(f"{base}/fr/brossard/staff/alerts/")
     desk.get_by_role("link", name=_t("Write an alert")).click()
     expect(desk).to_have_url(f"{base}/fr/brossard/staff/alerts/new/")
@@ -131,7 +98,7 @@ def test_staff_send_a_snow_removal_alert_to_one_district_and_only_its_residents_
     assert BODY in message.get_body(preferencelist=("plain",)).get_content()
 
     reader = new_page()
-    _log_in(reader, base, north)
+    sign_in(reader, base, north)
     reader.goto(f"{base}/fr/notifications/")
     expect(reader.locator("#notification-count")).to_have_text("1")
     centre = reader.locator("#notification-list")
@@ -141,7 +108,7 @@ def test_staff_send_a_snow_removal_alert_to_one_district_and_only_its_residents_
 
     # --- The resident of the southern district: nothing, by email or in the centre ---
     other = new_page()
-    _log_in(other, base, south)
+    sign_in(other, base, south)
     other.goto(f"{base}/fr/notifications/")
     expect(other.locator("#notification-count")).to_have_text("0")
     expect(other.locator("#notification-list")).not_to_contain_text(TITLE)

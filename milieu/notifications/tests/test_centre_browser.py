@@ -7,11 +7,10 @@ Headless Chromium (Debian's /usr/bin/chromium) through Playwright against `live_
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from milieu.accounts.tests.factories import UserFactory
+from milieu.core.testing import sign_in
 from milieu.notifications import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -25,21 +24,12 @@ def page(browser) -> Iterator[Page]:
     context.close()
 
 
-def log_in(page: Page, base: str, user) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
-
-
 def test_marking_read_with_htmx_updates_the_list_and_the_badge(live_server, page):
     user = UserFactory(preferred_language="en")
     for n in range(3):
         services.notify(user=user, topic="municipal_news", key=f"k{n}", title=f"News {n}")
     base = live_server.url
-    log_in(page, base, user)
+    sign_in(page, base, user)
     page.goto(f"{base}/en/notifications/")
     badge = page.locator("#notification-count")
     expect(badge).to_have_text("3")
@@ -58,7 +48,7 @@ def test_marking_read_with_htmx_updates_the_list_and_the_badge(live_server, page
 def test_the_badge_polls_for_new_notifications(live_server, page):
     user = UserFactory(preferred_language="en")
     base = live_server.url
-    log_in(page, base, user)
+    sign_in(page, base, user)
     page.clock.install()
     page.goto(f"{base}/en/")
     badge = page.locator("#notification-count")

@@ -10,9 +10,7 @@ import importlib
 from collections.abc import Iterator
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Page, expect
@@ -21,6 +19,7 @@ from milieu.accounts.models import Role
 from milieu.accounts.permissions import has_role
 from milieu.accounts.services.card import citizen_card_issue
 from milieu.accounts.tests.factories_card import resident_of
+from milieu.core.testing import sign_in
 from milieu.rewards import ledger, services
 from milieu.rewards.models import EarningRule, Entry, Posting, Voucher
 from milieu.territory.tests.factories import MunicipalityFactory
@@ -61,11 +60,9 @@ def signed_in_page(browser: Browser, base: str, user) -> Page:
     """A page in a browser context of its own, signed in as `user`."""
     context = browser.new_context(locale="fr-CA")
     context.set_default_timeout(10_000)
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}])
-    return context.new_page()
+    page = context.new_page()
+    sign_in(page, base, user)
+    return page
 
 
 def test_purchase_at_the_till_then_redemption_and_a_single_validation(live_server, browser):
