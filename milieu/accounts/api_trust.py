@@ -12,7 +12,7 @@ from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
 
 from . import selectors, services
-from .models import BackgroundCheck, CitizenId, TrustLevel, User
+from .models import BackgroundCheck, TrustLevel, User
 from .schemas_trust import (
     AuthorizationOut,
     BackgroundCheckIn,
@@ -23,13 +23,6 @@ from .schemas_trust import (
 
 router = Router(tags=["identity"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _own_citizen_id(user, citizen_id: int) -> CitizenId:
-    found = CitizenId.objects.filter(pk=citizen_id, user=user, revoked_at__isnull=True).first()
-    if found is None:
-        raise NotFound(_("This citizen id does not exist."))
-    return found
 
 
 @router.get("/me/identity", response={200: IdentityOut, 401: ErrorOut}, auth=django_auth)
@@ -57,7 +50,8 @@ def my_identity(request: AuthenticatedRequest):
 def confirm_citizen_id(request: AuthenticatedRequest, citizen_id: int):
     """Nothing has changed: renew my citizen id for one year (from 30 days before expiry)."""
     return services.citizen_id_confirm(
-        actor=request.user, citizen_id=_own_citizen_id(request.user, citizen_id)
+        actor=request.user,
+        citizen_id=selectors.citizen_id_get(user=request.user, citizen_id_pk=citizen_id),
     )
 
 
@@ -69,7 +63,8 @@ def confirm_citizen_id(request: AuthenticatedRequest, citizen_id: int):
 def surrender_citizen_id(request: AuthenticatedRequest, citizen_id: int):
     """I have moved: withdraw this citizen id."""
     return services.citizen_id_surrender(
-        actor=request.user, citizen_id=_own_citizen_id(request.user, citizen_id)
+        actor=request.user,
+        citizen_id=selectors.citizen_id_get(user=request.user, citizen_id_pk=citizen_id),
     )
 
 

@@ -10,6 +10,7 @@ from .card import (
 from .identity import (
     background_check_list,
     citizen_id_active,
+    citizen_id_get,
     citizen_id_list,
     residency_consent_list,
     trust_level,
@@ -50,6 +51,7 @@ __all__ = [
     "card_revocations",
     "card_verify",
     "citizen_id_active",
+    "citizen_id_get",
     "citizen_id_list",
     "civic_address_match",
     "civic_registry_summary",

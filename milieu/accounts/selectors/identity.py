@@ -5,7 +5,9 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
 from ..models import (
@@ -30,6 +32,14 @@ def citizen_id_active(*, user: User, municipality: Municipality) -> CitizenId | 
         .select_related("municipality")
         .first()
     )
+
+
+def citizen_id_get(*, user: User, citizen_id_pk: int) -> CitizenId:
+    """One of the user's own current citizen ids; anyone else's is simply not found."""
+    found = CitizenId.objects.filter(pk=citizen_id_pk, user=user, revoked_at__isnull=True).first()
+    if found is None:
+        raise NotFound(_("This citizen id does not exist."))
+    return found
 
 
 def citizen_id_list(*, user: User) -> QuerySet[CitizenId]:

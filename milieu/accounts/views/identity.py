@@ -44,12 +44,10 @@ def my_identity(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _own_citizen_id(request: AuthenticatedRequest, citizen_id_pk: int) -> CitizenId:
-    citizen_id = CitizenId.objects.filter(
-        pk=citizen_id_pk, user=request.user, revoked_at__isnull=True
-    ).first()
-    if citizen_id is None:
-        raise Http404
-    return citizen_id
+    try:
+        return selectors.citizen_id_get(user=request.user, citizen_id_pk=citizen_id_pk)
+    except NotFound as error:
+        raise Http404(str(error)) from None
 
 
 @login_required
