@@ -8,8 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from milieu.core import demo
+        from milieu.core import bench, demo
 
+        from . import bench as accounts_bench
         from . import demo as accounts_demo
         from . import (
             permissions,  # noqa: F401  (registers the rules)
@@ -18,3 +19,4 @@ class AccountsConfig(AppConfig):
 
         demo.register("accounts", accounts_demo.load, order=20)
         demo.register("identity", accounts_demo.load_identity, order=30)
+        bench.register("accounts", accounts_bench.generate, order=20)

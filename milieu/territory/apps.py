@@ -8,8 +8,9 @@ class TerritoryConfig(AppConfig):
     verbose_name = _("Territories")
 
     def ready(self) -> None:
-        from milieu.core import demo, modules
+        from milieu.core import bench, demo, modules
 
+        from . import bench as territory_bench
         from . import demo as territory_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
@@ -23,3 +24,4 @@ class TerritoryConfig(AppConfig):
             )
         )
         demo.register("territory", territory_demo.load, order=10)
+        bench.register("territory", territory_bench.generate, order=10)
