@@ -102,6 +102,8 @@ def database_from_env(default_sqlite: Path) -> dict:
     config = env.db("DATABASE_URL", default=f"sqlite:///{default_sqlite}")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+        # Keep each thread's connection: opening one runs the PRAGMAs above on every request.
+        config.setdefault("CONN_MAX_AGE", 600)
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         config["CONN_HEALTH_CHECKS"] = True
@@ -121,6 +123,8 @@ if REDIS_URL:
             "KEY_PREFIX": "milieu",
         }
     }
+    # Sessions read from the cache, written through to the database: no session query per page.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
