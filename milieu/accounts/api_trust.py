@@ -30,16 +30,18 @@ def my_identity(request: AuthenticatedRequest):
     """My citizen ids, and my trust level in each of my municipalities."""
     user = request.user
     shared = {c.municipality_id for c in selectors.residency_consent_list(user=user)}
+    memberships = list(selectors.membership_list(user=user))
+    levels = selectors.trust_levels(
+        user=user, municipalities=[m.municipality for m in memberships], shared=shared
+    )
     trust = [
         {
             "municipality": m.municipality.slug,
             "is_home": m.is_home,
-            "trust_level": TrustLevel(
-                selectors.trust_level(user=user, municipality=m.municipality)
-            ).name.lower(),
+            "trust_level": TrustLevel(levels[m.municipality_id]).name.lower(),
             "residency_shared": m.municipality_id in shared,
         }
-        for m in selectors.membership_list(user=user)
+        for m in memberships
     ]
     return {"citizen_ids": list(selectors.citizen_id_list(user=user)), "trust": trust}
 

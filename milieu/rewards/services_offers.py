@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milieu.accounts.models import STAFF_ROLES, RoleAssignment
 from milieu.accounts.permissions import has_mfa, is_municipal_staff
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.territory.models import Municipality
@@ -153,10 +154,23 @@ def managed_merchants(user) -> QuerySet[Merchant]:
 
 
 def staffed_programs(user) -> list[Program]:
+    """The programs `is_program_staff` allows the person to manage, in one query (not one check
+    per program of the platform): their municipality's, or their region's."""
     if not user.is_authenticated or not has_mfa(user):
         return []
-    programs = Program.objects.select_related("municipality").order_by("name")
-    return [p for p in programs if is_program_staff(user, p)]
+    staff_of = (
+        RoleAssignment.objects.active()
+        .filter(user=user, role__in=STAFF_ROLES, municipality__isnull=False)
+        .values("municipality_id")
+    )
+    return list(
+        Program.objects.filter(
+            Q(municipality__in=staff_of) | Q(region__municipalities__in=staff_of)
+        )
+        .select_related("municipality")
+        .distinct()
+        .order_by("name")
+    )
 
 
 def merchant_get_managed(*, actor, merchant_id: int) -> Merchant:
@@ -187,6 +201,19 @@ def managed_offer_list(*, actor, merchant: Merchant | None = None, program: Prog
         offers = offers.filter(merchant=merchant)
     else:
         offers = offers.filter(program=program, merchant__isnull=True)
+    return _with_use(offers)
+
+
+def managed_offers_of(*, actor, merchants: list[Merchant], programs: list[Program]) -> list[Offer]:
+    """The offers of several sellers at once, as `managed_offer_list` gives each seller's: the
+    merchants' own and the programs' municipal services, in one query."""
+    offers = Offer.objects.select_related("merchant", "program").filter(
+        Q(merchant__in=merchants) | Q(program__in=programs, merchant__isnull=True)
+    )
+    return list(_with_use(offers))
+
+
+def _with_use(offers: QuerySet[Offer]) -> QuerySet[Offer]:
     return offers.annotate(
         issued=Count("vouchers"),
         validated=Count("vouchers", filter=Q(vouchers__validated_at__isnull=False)),

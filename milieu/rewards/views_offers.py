@@ -179,13 +179,21 @@ def voucher_validate(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def manage(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
+    own_merchants = list(offers.managed_merchants(user).order_by("name"))
+    own_programs = offers.staffed_programs(user)
+    everything = offers.managed_offers_of(
+        actor=user, merchants=own_merchants, programs=own_programs
+    )  # one query for every seller, in each seller's order
     merchants = [
-        {"merchant": m, "offers": list(offers.managed_offer_list(actor=user, merchant=m))}
-        for m in offers.managed_merchants(user).order_by("name")
+        {"merchant": m, "offers": [o for o in everything if o.merchant_id == m.pk]}
+        for m in own_merchants
     ]
     programs = [
-        {"program": p, "offers": list(offers.managed_offer_list(actor=user, program=p))}
-        for p in offers.staffed_programs(user)
+        {
+            "program": p,
+            "offers": [o for o in everything if o.merchant_id is None and o.program_id == p.pk],
+        }
+        for p in own_programs
     ]
     if not merchants and not programs:
         raise Http404

@@ -14,6 +14,7 @@ from .identity import (
     citizen_id_list,
     residency_consent_list,
     trust_level,
+    trust_levels,
 )
 from .oidc import Authorization, oidc_authorizations
 from .profile import (
@@ -67,6 +68,7 @@ __all__ = [
     "role_get",
     "role_list",
     "trust_level",
+    "trust_levels",
     "user_for_counter",
     "user_roles",
     "verification_counts",

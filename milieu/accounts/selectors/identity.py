@@ -91,6 +91,54 @@ def trust_level(*, user, municipality: Municipality) -> TrustLevel:
     return TrustLevel.VISITOR
 
 
+def trust_levels(
+    *, user, municipalities: list[Municipality], shared: set[int] | None = None
+) -> dict[int, TrustLevel]:
+    """`trust_level` for several municipalities at once (by municipality pk), in at most five
+    queries however many there are: for pages that list a person's municipalities. `shared`:
+    the pks of the municipalities the person shares their residency with
+    (`residency_consent_list`), when the caller has read them already."""
+    if not user.is_authenticated:
+        return {m.pk: TrustLevel.VISITOR for m in municipalities}
+    now = timezone.now()
+    home_id = (
+        Membership.objects.filter(user=user, is_home=True)
+        .values_list("municipality_id", flat=True)
+        .first()
+    )
+    if shared is None:
+        shared = set(
+            ResidencyShareConsent.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
+                "municipality_id", flat=True
+            )
+        )
+    with_id = set(
+        CitizenId.objects.filter(
+            user=user, revoked_at__isnull=True, expires_at__gt=now
+        ).values_list("municipality_id", flat=True)
+    )
+    checked = set(
+        BackgroundCheck.objects.filter(
+            user=user, revoked_at__isnull=True, expires_on__gte=now.date()
+        ).values_list("municipality_id", flat=True)
+    )
+    member: bool | None = None
+    levels: dict[int, TrustLevel] = {}
+    for municipality in municipalities:
+        places = {municipality.pk}
+        if home_id is not None and home_id != municipality.pk and municipality.pk in shared:
+            places.add(home_id)
+        if places & with_id:
+            levels[municipality.pk] = (
+                TrustLevel.SCREENED if places & checked else TrustLevel.RESIDENT
+            )
+            continue
+        if member is None:
+            member = EmailAddress.objects.filter(user=user, verified=True).exists()
+        levels[municipality.pk] = TrustLevel.MEMBER if member else TrustLevel.VISITOR
+    return levels
+
+
 def background_check_list(*, municipality: Municipality) -> QuerySet[BackgroundCheck]:
     return (
         BackgroundCheck.objects.filter(municipality=municipality)

@@ -23,10 +23,13 @@ def my_identity(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     memberships = list(selectors.membership_list(user=user))
     consents = {c.municipality_id for c in selectors.residency_consent_list(user=user)}
+    trust = selectors.trust_levels(
+        user=user, municipalities=[m.municipality for m in memberships], shared=consents
+    )
     rows = [
         {
             "membership": m,
-            "trust": selectors.trust_level(user=user, municipality=m.municipality),
+            "trust": trust[m.municipality_id],
             "shared": m.municipality_id in consents,
         }
         for m in memberships
