@@ -230,7 +230,8 @@ def generate(ctx: BenchContext) -> dict[str, int]:
             if rng.random() >= VERIFIED_SHARE:
                 continue
             verified[user_id - first_id] = 1
-            decided = now - timedelta(days=rng.randint(0, 364), seconds=rng.randint(0, 86_399))
+            # Issued over the past eleven months: every id is valid for a month after the build.
+            decided = now - timedelta(days=rng.randint(1, 330), seconds=rng.randint(0, 86_399))
             serial = serials[decided.year] = serials.get(decided.year, 0) + 1
             method = rng.choice(("registry_letter", "document", "counter"))
             verifications.append(

@@ -75,7 +75,8 @@ class BulkWriter:
     writer converts them for the backend once per column, not per field object.
     """
 
-    def __init__(self, *, batch_size: int = 10_000) -> None:
+    def __init__(self, *, now: datetime, batch_size: int = 10_000) -> None:
+        self.now = now  # what automatic timestamps get: the dataset's clock, for determinism
         self.batch_size = batch_size
         self.vendor = connection.vendor
         self._next_id: dict[str, int] = {}
@@ -130,12 +131,15 @@ class BulkWriter:
     def _column(opts: Any, name: str) -> str:
         return opts.get_field(name).column
 
-    @staticmethod
-    def _default(model_field: Any) -> Any:
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            from django.utils import timezone
+    def _default(self, model_field: Any) -> Any:
+        from django.utils import timezone
 
-            return timezone.now()
+        if (
+            getattr(model_field, "auto_now", False)
+            or getattr(model_field, "auto_now_add", False)
+            or model_field.default is timezone.now
+        ):
+            return self.now
         return model_field.get_default()
 
     def _converter(self, model_field: Any) -> Callable[[Any], Any] | None:
@@ -212,7 +216,7 @@ def generate(
     seconds each took."""
     from django.db import transaction
 
-    writer = BulkWriter()
+    writer = BulkWriter(now=now)
     ctx = BenchContext(scale=scale, seed=seed, now=now, writer=writer, log=log)
     timings: dict[str, float] = {}
     for generator in generators():

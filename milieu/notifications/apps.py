@@ -8,12 +8,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from milieu.core import demo
+        from milieu.core import bench, demo
 
+        from . import bench as notifications_bench
         from . import channels, permissions  # noqa: F401  (registers the rules)
         from . import demo as notifications_demo
 
         demo.register("notifications", notifications_demo.load, order=40)
+        bench.register("notifications", notifications_bench.generate, order=30)
         from .registry import EMAIL, IN_APP, Topic, register_channel, register_topic
 
         for channel in (channels.InAppChannel(), channels.EmailChannel(), channels.SmsChannel()):

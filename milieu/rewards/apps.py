@@ -8,4 +8,9 @@ class RewardsConfig(AppConfig):
     verbose_name = _("Rewards")
 
     def ready(self) -> None:
+        from milieu.core import bench
+
+        from . import bench as rewards_bench
         from . import permissions  # noqa: F401  (registers the rules)
+
+        bench.register("rewards", rewards_bench.generate, order=40)
