@@ -28,6 +28,19 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# --- Cache: each test starts with an empty one --------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rows a test rolls back must not survive in the cache for the next test (the local-memory
+    cache lives as long as the worker process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- Email: a local SMTP server ----------------------------------------------------------------
 
 

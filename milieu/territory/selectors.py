@@ -1,5 +1,6 @@
 """Reads for territories. Territories themselves are public; districts depend on modules."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -29,11 +30,26 @@ def municipality_list(*, region: Region | None = None, query: str = "") -> Query
     return qs
 
 
+MUNICIPALITY_CACHE_SECONDS = 3600
+
+
+def municipality_cache_key(slug: str) -> str:
+    return f"territory:municipality:v1:{slug}"
+
+
 def municipality_get(*, slug: str) -> Municipality:
-    try:
-        return Municipality.objects.select_related("region").get(slug=slug)
-    except Municipality.DoesNotExist:
-        raise NotFound(_("This municipality does not exist.")) from None
+    """The municipality (with its region) of a URL: every municipal page and API call asks, so it
+    comes from the cache, forgotten whenever the municipality or its region is saved
+    (`territory.signals`)."""
+    key = municipality_cache_key(slug)
+    municipality = cache.get(key)
+    if municipality is None:
+        try:
+            municipality = Municipality.objects.select_related("region").get(slug=slug)
+        except Municipality.DoesNotExist:
+            raise NotFound(_("This municipality does not exist.")) from None
+        cache.set(key, municipality, MUNICIPALITY_CACHE_SECONDS)
+    return municipality
 
 
 def district_list(*, municipality: Municipality) -> QuerySet[District]:

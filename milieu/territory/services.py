@@ -17,6 +17,7 @@ from milieu.core.permissions import require
 
 from .codes import municipality_code
 from .models import District, Municipality, Region
+from .signals import municipality_forget
 
 DATA_FILE = Path(__file__).parent / "data" / "municipalities.csv"
 SUPPORTED_LANGUAGES = ("fr", "en", "es")
@@ -91,6 +92,7 @@ def municipality_set_modules(
         )
     ordered = [m.key for m in modules.all_modules() if m.key in set(enabled)]
     Municipality.objects.filter(pk=municipality.pk).update(enabled_modules=ordered)
+    municipality_forget(municipality.slug)
     municipality.enabled_modules = ordered
     return municipality
 

@@ -1,0 +1,31 @@
+"""Forget cached municipalities when they change (see `selectors.municipality_get`).
+
+Signals here only keep a cache true; they hold no business logic. Writes that bypass `save()`
+(`QuerySet.update`) call `municipality_forget` themselves.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Municipality, Region
+from .selectors import municipality_cache_key
+
+
+def municipality_forget(*slugs: str) -> None:
+    """Drop the cached copies now and again after the commit, so that no request running
+    meanwhile can put the old row back for long."""
+    keys = [municipality_cache_key(slug) for slug in slugs]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+@receiver([post_save, post_delete], sender=Municipality)
+def _municipality_changed(sender, instance: Municipality, **kwargs) -> None:
+    municipality_forget(instance.slug)
+
+
+@receiver([post_save, post_delete], sender=Region)
+def _region_changed(sender, instance: Region, **kwargs) -> None:
+    municipality_forget(*Municipality.objects.filter(region=instance).values_list("slug", flat=True))

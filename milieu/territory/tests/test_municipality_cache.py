@@ -1,0 +1,75 @@
+"""The municipality of a URL comes from the cache, and the cache never outlives a change."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from milieu.accounts.models import Role
+from milieu.accounts.tests.factories import with_role
+from milieu.territory import services
+from milieu.territory.selectors import municipality_get
+from milieu.territory.tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_municipality_is_read_from_the_database_once_then_from_the_cache():
+    MunicipalityFactory(slug="brossard", name="Ville de Brossard")
+
+    with CaptureQueriesContext(connection) as first:
+        assert municipality_get(slug="brossard").name == "Ville de Brossard"
+    with CaptureQueriesContext(connection) as second:
+        again = municipality_get(slug="brossard")
+
+    assert (len(first), len(second)) == (1, 0)
+    assert again.region.name  # the region came with it
+
+
+def test_saving_a_municipality_forgets_the_cached_copy():
+    brossard = MunicipalityFactory(slug="brossard", name="Ville de Brossard")
+    municipality_get(slug="brossard")
+
+    brossard.name = "Brossard"
+    brossard.save()
+
+    assert municipality_get(slug="brossard").name == "Brossard"
+
+
+def test_settings_and_modules_changed_by_staff_show_at_once():
+    brossard = MunicipalityFactory(slug="brossard", enabled_modules=["districts"])
+    admin = with_role(brossard, Role.ADMIN)
+    municipality_get(slug="brossard")
+
+    services.municipality_update_settings(
+        actor=admin, municipality=municipality_get(slug="brossard"), name="Brossard (Québec)"
+    )
+    services.municipality_set_modules(
+        actor=admin, municipality=municipality_get(slug="brossard"), enabled=[]
+    )
+
+    cached = municipality_get(slug="brossard")
+    assert cached.name == "Brossard (Québec)"
+    assert cached.enabled_modules == []
+
+
+def test_renaming_a_region_forgets_its_municipalities():
+    brossard = MunicipalityFactory(slug="brossard")
+    municipality_get(slug="brossard")
+
+    region = brossard.region
+    region.name = "Idées collectives"
+    region.save()
+
+    assert municipality_get(slug="brossard").region.name == "Idées collectives"
+
+
+def test_a_deleted_municipality_is_not_found_any_more():
+    from milieu.core.errors import NotFound
+
+    brossard = MunicipalityFactory(slug="brossard")
+    municipality_get(slug="brossard")
+
+    brossard.delete()
+
+    with pytest.raises(NotFound):
+        municipality_get(slug="brossard")
