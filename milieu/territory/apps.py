@@ -12,8 +12,10 @@ class TerritoryConfig(AppConfig):
 
         from . import bench as territory_bench
         from . import demo as territory_demo
-        from . import permissions  # noqa: F401  (registers the rules)
-        from . import signals  # noqa: F401  (keeps the municipality cache true)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            signals,  # noqa: F401  (keeps the municipality cache true)
+        )
 
         modules.register(
             modules.Module(
