@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
         from . import demo as accounts_demo
         from . import (
             permissions,  # noqa: F401  (registers the rules)
+            signals,  # noqa: F401  (keeps the cached users and access facts true)
             verification,  # noqa: F401  (registers the verification methods)
         )
 

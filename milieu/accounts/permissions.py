@@ -5,22 +5,14 @@ a TOTP authenticator is treated as a citizen until it enrols.
 """
 
 import rules
-from allauth.mfa.models import Authenticator
 
-from .models import Role, RoleAssignment
+from .access import access_facts
+from .models import Role
 
 
-def _active_roles(user) -> set[tuple[str, int | None, int | None]]:
-    """All of a user's active roles, memoised on the user object for the request."""
-    cached = getattr(user, "_milieu_roles", None)
-    if cached is None:
-        cached = set(
-            RoleAssignment.objects.active()
-            .filter(user=user)
-            .values_list("role", "municipality_id", "region_id")
-        )
-        user._milieu_roles = cached
-    return cached
+def _active_roles(user) -> frozenset[tuple[str, int | None, int | None]]:
+    """All of a user's active roles (from the cached access facts)."""
+    return access_facts(user).roles
 
 
 def has_role(user, role: str, municipality) -> bool:
@@ -33,11 +25,7 @@ def has_role(user, role: str, municipality) -> bool:
 def has_mfa(user) -> bool:
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_milieu_has_mfa", None)
-    if cached is None:
-        cached = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        user._milieu_has_mfa = cached
-    return cached
+    return access_facts(user).has_mfa
 
 
 @rules.predicate
@@ -61,7 +49,7 @@ def is_consortium_admin_of(user, municipality) -> bool:
 def is_member(user, municipality) -> bool:
     if not user.is_authenticated or municipality is None:
         return False
-    return user.memberships.filter(municipality=municipality).exists()
+    return municipality.pk in access_facts(user).memberships
 
 
 def holds_any_staff_role(user) -> bool:

@@ -2,18 +2,17 @@
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_facts
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
 from ..models import (
     BackgroundCheck,
     CitizenId,
-    Membership,
     ResidencyShareConsent,
     TrustLevel,
     User,
@@ -51,92 +50,36 @@ def citizen_id_list(*, user: User) -> QuerySet[CitizenId]:
     )
 
 
-def _vouching_municipalities(user: User, municipality: Municipality) -> list[int]:
-    """Where a verification counts for `municipality`: itself, and the home municipality when
-    the citizen has consented to share it with `municipality`."""
-    ids = [municipality.pk]
-    home = Membership.objects.filter(user=user, is_home=True).values_list(
-        "municipality_id", flat=True
-    )
-    home_id = next(iter(home), None)
-    if (
-        home_id is not None
-        and home_id != municipality.pk
-        and ResidencyShareConsent.objects.filter(
-            user=user, municipality=municipality, withdrawn_at__isnull=True
-        ).exists()
-    ):
-        ids.append(home_id)
-    return ids
+def _trust_from_facts(facts, municipality_id: int, now) -> TrustLevel:
+    """A trust level from the access facts: a valid citizen id of the municipality itself, or
+    of the home municipality when the citizen shares their residency with this one."""
+    places = {municipality_id}
+    if facts.home_id is not None and municipality_id in facts.shared:
+        places.add(facts.home_id)
+    if any(facts.citizen_ids.get(place, now) > now for place in places):
+        today = now.date()
+        screened = any(place in facts.checks and facts.checks[place] >= today for place in places)
+        return TrustLevel.SCREENED if screened else TrustLevel.RESIDENT
+    return TrustLevel.MEMBER if facts.email_verified else TrustLevel.VISITOR
 
 
 def trust_level(*, user, municipality: Municipality) -> TrustLevel:
     if not user.is_authenticated:
         return TrustLevel.VISITOR
-    now = timezone.now()
-    places = _vouching_municipalities(user, municipality)
-    resident = CitizenId.objects.filter(
-        user=user, municipality__in=places, revoked_at__isnull=True, expires_at__gt=now
-    ).exists()
-    if resident:
-        screened = BackgroundCheck.objects.filter(
-            user=user,
-            municipality__in=places,
-            revoked_at__isnull=True,
-            expires_on__gte=now.date(),
-        ).exists()
-        return TrustLevel.SCREENED if screened else TrustLevel.RESIDENT
-    if EmailAddress.objects.filter(user=user, verified=True).exists():
-        return TrustLevel.MEMBER
-    return TrustLevel.VISITOR
+    return _trust_from_facts(access_facts(user), municipality.pk, timezone.now())
 
 
 def trust_levels(
     *, user, municipalities: list[Municipality], shared: set[int] | None = None
 ) -> dict[int, TrustLevel]:
-    """`trust_level` for several municipalities at once (by municipality pk), in at most five
-    queries however many there are: for pages that list a person's municipalities. `shared`:
-    the pks of the municipalities the person shares their residency with
-    (`residency_consent_list`), when the caller has read them already."""
+    """`trust_level` for several municipalities at once (by municipality pk), from the same
+    cached facts: no query per municipality. `shared` is accepted for callers that have read the
+    consents already; the facts hold them too."""
     if not user.is_authenticated:
         return {m.pk: TrustLevel.VISITOR for m in municipalities}
+    facts = access_facts(user)
     now = timezone.now()
-    home_id = (
-        Membership.objects.filter(user=user, is_home=True)
-        .values_list("municipality_id", flat=True)
-        .first()
-    )
-    if shared is None:
-        shared = set(
-            ResidencyShareConsent.objects.filter(user=user, withdrawn_at__isnull=True).values_list(
-                "municipality_id", flat=True
-            )
-        )
-    with_id = set(
-        CitizenId.objects.filter(
-            user=user, revoked_at__isnull=True, expires_at__gt=now
-        ).values_list("municipality_id", flat=True)
-    )
-    checked = set(
-        BackgroundCheck.objects.filter(
-            user=user, revoked_at__isnull=True, expires_on__gte=now.date()
-        ).values_list("municipality_id", flat=True)
-    )
-    member: bool | None = None
-    levels: dict[int, TrustLevel] = {}
-    for municipality in municipalities:
-        places = {municipality.pk}
-        if home_id is not None and home_id != municipality.pk and municipality.pk in shared:
-            places.add(home_id)
-        if places & with_id:
-            levels[municipality.pk] = (
-                TrustLevel.SCREENED if places & checked else TrustLevel.RESIDENT
-            )
-            continue
-        if member is None:
-            member = EmailAddress.objects.filter(user=user, verified=True).exists()
-        levels[municipality.pk] = TrustLevel.MEMBER if member else TrustLevel.VISITOR
-    return levels
+    return {m.pk: _trust_from_facts(facts, m.pk, now) for m in municipalities}
 
 
 def background_check_list(*, municipality: Municipality) -> QuerySet[BackgroundCheck]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_forget
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.core.permissions import require
 from milieu.territory.models import Municipality
@@ -184,6 +185,7 @@ def verification_revoke(*, actor: User, verification: Verification, reason: str)
     CitizenId.objects.filter(verification=verification, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=actor
     )
+    access_forget(verification.user_id)
     logger.info("verification_revoked", extra={"actor": actor.pk, "verification": verification.pk})
     return verification
 
@@ -319,5 +321,6 @@ def residency_share_withdraw(*, actor: User, municipality: Municipality) -> None
     updated = ResidencyShareConsent.objects.filter(
         user=actor, municipality=municipality, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now())
+    access_forget(actor.pk)
     if not updated:
         raise NotFound(_("You do not share your residency with this municipality."))

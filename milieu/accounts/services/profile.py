@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_forget
+from milieu.accounts.backends import user_forget
 from milieu.accounts.models import MUNICIPAL_ROLES, Membership, RoleAssignment, User
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.permissions import require
@@ -51,6 +53,7 @@ def user_set_language(*, actor: User, language: str) -> None:
     if language not in LANGUAGE_CODES:
         raise ApplicationError(_("Choose French, English or Spanish."))
     User.objects.filter(pk=actor.pk).update(preferred_language=language)
+    user_forget(actor.pk)
     actor.preferred_language = language
 
 
@@ -68,6 +71,7 @@ def home_set(
     Membership.objects.filter(user=actor, is_home=True).exclude(municipality=municipality).update(
         is_home=False, district=None
     )
+    access_forget(actor.pk)
     membership, _created = Membership.objects.update_or_create(
         user=actor,
         municipality=municipality,

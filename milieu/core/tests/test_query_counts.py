@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def measure(client: Client, url: str, **extra) -> tuple[str, list[str]]:
     """GET `url`; the body (which must come with a 200) and the SQL it ran."""
+    cache.clear()  # measured cold: the visitor's access facts are read too
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, **extra)
     assert response.status_code == 200, f"GET {url}: {response.status_code}"

@@ -1,0 +1,33 @@
+"""The authentication backend: Django's, with the logged-in user read from the cache.
+
+Every request of a logged-in person loads their `User` row; the cache keeps it for a few minutes
+and `accounts.signals` forgets it whenever the row is saved or deleted (a password change, a
+deactivation), so that a session never outlives what the database says about its user.
+"""
+
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.core.cache import cache
+from django.db import transaction
+
+USER_CACHE_SECONDS = 300
+
+
+def user_cache_key(user_id) -> str:
+    return f"accounts:user:v1:{user_id}"
+
+
+def user_forget(user_id) -> None:
+    key = user_cache_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+class ModelBackend(DjangoModelBackend):
+    def get_user(self, user_id):
+        key = user_cache_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is not None:
+                cache.set(key, user, USER_CACHE_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,0 +1,119 @@
+"""The cached user and access facts: read once, and never older than the database."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from milieu.accounts import services
+from milieu.accounts.access import access_cache_key, access_facts
+from milieu.accounts.backends import ModelBackend, user_cache_key
+from milieu.accounts.models import Role, RoleAssignment, TrustLevel, User
+from milieu.accounts.permissions import has_mfa, is_municipal_staff
+from milieu.accounts.selectors import trust_level
+from milieu.accounts.tests.factories import citizen_of, with_role
+from milieu.territory.tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user: User) -> User:
+    """The user as the next request sees it (a new object, through the cache)."""
+    return ModelBackend().get_user(user.pk)
+
+
+def test_the_facts_are_read_in_one_query_then_from_the_cache():
+    brossard = MunicipalityFactory()
+    staff = with_role(brossard, Role.STAFF)
+
+    with CaptureQueriesContext(connection) as cold:
+        assert is_municipal_staff(fresh(staff), brossard) is True
+    with CaptureQueriesContext(connection) as warm:
+        user = fresh(staff)
+        assert is_municipal_staff(user, brossard) is True
+        assert has_mfa(user) is True
+
+    assert cache.get(access_cache_key(staff.pk)) is not None
+    assert len(warm) == 0
+    assert len(cold) == 2  # the user row, then every fact in one UNION ALL
+
+
+def test_a_granted_then_revoked_role_counts_at_once():
+    brossard = MunicipalityFactory()
+    admin = with_role(brossard, Role.ADMIN)
+    person = citizen_of(brossard)
+    assert is_municipal_staff(fresh(person), brossard) is False
+
+    assignment = services.role_grant(
+        actor=admin, municipality=brossard, email=person.email, role=Role.STAFF
+    )
+    assert is_municipal_staff(fresh(person), brossard) is True
+
+    services.role_revoke(actor=admin, municipality=brossard, assignment=assignment)
+    assert is_municipal_staff(fresh(person), brossard) is False
+    assert RoleAssignment.objects.get(pk=assignment.pk).revoked_at is not None
+
+
+def test_removing_the_authenticator_removes_staff_rights_at_once():
+    brossard = MunicipalityFactory()
+    staff = with_role(brossard, Role.STAFF)
+    assert has_mfa(fresh(staff)) is True
+
+    Authenticator.objects.filter(user=staff).delete()
+
+    assert has_mfa(fresh(staff)) is False
+
+
+def test_revoking_a_verification_lowers_the_trust_level_at_once():
+    from milieu.accounts.models import Verification
+    from milieu.accounts.services import citizen_id_issue
+
+    brossard = MunicipalityFactory()
+    admin = with_role(brossard, Role.ADMIN)
+    person = citizen_of(brossard)
+    verification = Verification.objects.create(user=person, municipality=brossard, method="counter")
+    citizen_id_issue(verification=verification, decided_by=admin)
+    assert trust_level(user=fresh(person), municipality=brossard) == TrustLevel.RESIDENT
+
+    services.verification_revoke(actor=admin, verification=verification, reason="Moved away")
+
+    assert trust_level(user=fresh(person), municipality=brossard) == TrustLevel.MEMBER
+
+
+def test_a_deactivated_or_changed_user_is_never_served_from_the_cache():
+    person = citizen_of(MunicipalityFactory())
+    assert fresh(person) is not None
+    assert cache.get(user_cache_key(person.pk)) is not None
+
+    person.set_password("a-new-password-2026")
+    person.save()
+    assert fresh(person).password == person.password
+
+    person.is_active = False
+    person.save()
+    assert fresh(person) is None
+
+
+def test_a_changed_password_ends_other_sessions():
+    person = citizen_of(MunicipalityFactory())
+    client = Client()
+    client.force_login(person)
+    assert client.get("/api/v1/me").status_code == 200  # the user is now cached
+
+    person.set_password("a-new-password-2026")
+    person.save()
+
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_facts_memoised_on_a_user_object_are_dropped_after_a_change():
+    brossard = MunicipalityFactory()
+    admin = with_role(brossard, Role.ADMIN)
+    person = citizen_of(brossard)
+    assert access_facts(person).roles == frozenset()
+
+    services.role_grant(actor=admin, municipality=brossard, email=person.email, role=Role.STAFF)
+
+    assert (Role.STAFF, brossard.pk, None) in access_facts(person).roles
