@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,17 @@ def _safe_url(request, url: str) -> str:
     return url if url.startswith(("https://", "http://")) else ""
 
 
+PREVIEW_LENGTH = 200
+
+
+def _shorten(notification) -> None:
+    """The centre's preview of a message (the whole of a short one, without going through the
+    truncating filter, which looks at every character of every message)."""
+    body = notification.body
+    notification.is_long = len(body) > PREVIEW_LENGTH
+    notification.preview = Truncator(body).chars(PREVIEW_LENGTH) if notification.is_long else body
+
+
 def _centre(request: AuthenticatedRequest, *, cursor: str | None = None, status: int = 200):
     try:
         page = selectors.notification_page(user=request.user, cursor=cursor)
@@ -34,6 +46,7 @@ def _centre(request: AuthenticatedRequest, *, cursor: str | None = None, status:
         page = selectors.notification_page(user=request.user)
     for notification in page.items:
         notification.safe_url = _safe_url(request, notification.url)  # type: ignore[attr-defined]
+        _shorten(notification)
     template = "notifications/centre.html"
     if request.htmx and request.method == "POST":
         template += "#notification-list"
