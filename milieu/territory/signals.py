@@ -28,4 +28,6 @@ def _municipality_changed(sender, instance: Municipality, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=Region)
 def _region_changed(sender, instance: Region, **kwargs) -> None:
-    municipality_forget(*Municipality.objects.filter(region=instance).values_list("slug", flat=True))
+    municipality_forget(
+        *Municipality.objects.filter(region=instance).values_list("slug", flat=True)
+    )
