@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3.14 python3 \
 	2>/dev/null && { echo $$p; break; }; done)
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-fast lint format messages openapi install demo worker clean
+.PHONY: run test test-fast lint format messages openapi install demo worker clean bench
 
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON)" || { echo "Milieu needs Python 3.12 or newer (Django 6). Install it, or set PYTHON=/path/to/python3.12." >&2; exit 1; }
@@ -58,6 +58,15 @@ messages: install
 
 openapi: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) export_openapi > docs/openapi.json
+
+## make bench: the production configuration under load against the benchmark dataset (docs/performance.md).
+## SCALE (1 = 300,000 residents), BACKEND (postgresql or sqlite), REUSE=1 keeps the dataset of that scale.
+SCALE ?= 1
+BACKEND ?= postgresql
+REUSE ?=
+bench: install
+	$(BIN)/python bench/harness.py --scale $(SCALE) --backend $(BACKEND) \
+		$(if $(filter 1 yes true,$(REUSE)),--reuse) $(BENCH_ARGS)
 
 lock:
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock

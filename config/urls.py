@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from milieu.accounts.views import set_language
-from milieu.core.views import healthz
+from milieu.core.views import healthz, robots_txt
 
 from .api import api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -6,7 +6,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from milieu.accounts.selectors import home_membership
@@ -28,6 +28,36 @@ def healthz(request: MilieuRequest) -> JsonResponse:
         logger.exception("healthz: database check failed")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Pages that are nobody's business in a search engine: the API, administration, sign-in and the
+# pages of one person (their account, card, notifications, rewards, identity) or of staff.
+ROBOTS_DISALLOWED_EVERYWHERE = ("/api/", "/admin/", "/oidc/", "/i18n/", "/notifications/")
+ROBOTS_DISALLOWED_PER_LANGUAGE = (
+    "accounts/",
+    "profile/",
+    "card/",
+    "notifications/",
+    "rewards/",
+    "*/staff/",
+    "*/identity/",
+)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def robots_txt(request: MilieuRequest) -> HttpResponse:
+    """/robots.txt: public pages (municipalities, regions, districts) may be indexed; the API,
+    staff and personal pages may not. Touches no database: it is also the load harness's floor
+    (the cost of the middleware stack alone, see docs/performance.md)."""
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOWED_EVERYWHERE]
+    lines += [
+        f"Disallow: /{code}/{path}"
+        for code, _name in settings.LANGUAGES
+        for path in ROBOTS_DISALLOWED_PER_LANGUAGE
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @require_GET
