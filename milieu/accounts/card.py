@@ -35,6 +35,7 @@ Verification order (server and `static/js/card-verifier.js` alike)
 
 import base64
 import binascii
+import functools
 import json
 import re
 import secrets
@@ -258,12 +259,20 @@ def card_claims(citizen_id: CitizenId, *, now: datetime) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=256)
+def _private_key(kid: str, encrypted: str, secret_key: str) -> JWK:
+    """A card key decrypted and parsed once per process (a key derivation, a decryption and a
+    parse on every card otherwise). Keyed by the ciphertext and SECRET_KEY, so a re-encrypted key
+    or a changed secret is decrypted again."""
+    return JWK.from_json(decrypt_private_jwk(encrypted))
+
+
 def card_sign(claims: dict[str, Any], *, key: CardKey) -> str:
     """The compact JWS of `claims` signed with `key`; the key's `publish_until` follows the
     card's expiry so that a retired key stays published as long as its cards are valid."""
     if set(claims) != set(CLAIMS):
         raise ValueError(f"A card holds exactly the claims {CLAIMS}")
-    private = JWK.from_json(decrypt_private_jwk(key.private_jwk))
+    private = _private_key(key.kid, key.private_jwk, settings.SECRET_KEY)
     jws = JWS(_json(claims).encode())
     header = {"alg": ALGORITHM, "kid": key.kid, "typ": TOKEN_TYPE}
     jws.add_signature(private, alg=ALGORITHM, protected=_json(header))

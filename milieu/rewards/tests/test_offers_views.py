@@ -236,10 +236,9 @@ def test_api_offer_crud_for_merchants_and_the_city(client, program, merchant):
 
 
 def _queries(client, url: str) -> int:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import cache
 
     cache.clear()  # measured cold: the visitor's access facts are read too
     with CaptureQueriesContext(connection) as captured:

@@ -73,3 +73,25 @@ def test_a_deleted_municipality_is_not_found_any_more():
 
     with pytest.raises(NotFound):
         municipality_get(slug="brossard")
+
+
+def test_the_region_page_shows_a_renamed_member_at_once(client):
+    brossard = MunicipalityFactory(slug="brossard", name="Ville de Brossard")
+    url = f"/fr/regions/{brossard.region.slug}/"
+    assert "Ville de Brossard" in client.get(url).content.decode()
+
+    brossard.name = "Brossard"
+    brossard.save()
+
+    page = client.get(url).content.decode()
+    assert "Brossard" in page
+    assert "Ville de Brossard" not in page
+
+
+def test_the_region_page_is_served_from_the_cache(client, django_assert_num_queries):
+    brossard = MunicipalityFactory(slug="brossard")
+    url = f"/fr/regions/{brossard.region.slug}/"
+    client.get(url)
+
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
