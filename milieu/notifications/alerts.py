@@ -38,6 +38,7 @@ from milieu.territory.models import District, Municipality
 from . import registry
 from .delivery import plan_channels
 from .models import Alert, Delivery, DistrictFollow, Notification, Preference
+from .selectors import unread_forget
 from .services import enqueue_deliveries
 
 PERM = "notifications.send_alert"
@@ -415,6 +416,7 @@ def _fan_out_batch(alert: Alert, topic: registry.Topic, user_ids: list[int]) -> 
             )
         )
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    unread_forget(n.user_id for n in notifications)
     # ignore_conflicts does not return primary keys: read them back (including those of a run
     # that was interrupted after this batch).
     notification_ids = dict(

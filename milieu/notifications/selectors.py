@@ -6,9 +6,12 @@ person's, and there is no lookup by id alone.
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -81,10 +84,31 @@ def notification_get(*, user, notification_id: int) -> Notification:
     return notification
 
 
+UNREAD_CACHE_SECONDS = 300
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"notifications:unread:v1:{user_id}"
+
+
 def notification_unread_count(*, user) -> int:
-    """How many of the person's notifications are unread: one query on the partial index
-    `notification_unread` (user_id WHERE read_at IS NULL)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """How many of the person's notifications are unread (the badge of every page): from the
+    cache, else one query on the partial index `notification_unread`. The writes that change it
+    (`notify`, the alert fan-out, marking read) call `unread_forget`."""
+    key = unread_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return count
+
+
+def unread_forget(user_ids: Iterable[int]) -> None:
+    """Forget the unread counts of these people, now and again after the commit."""
+    keys = [unread_cache_key(user_id) for user_id in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 # --- Preferences --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from milieu.core.errors import ApplicationError, NotFound
 from . import registry
 from .delivery import plan_channels
 from .models import Delivery, DeliverySettings, DistrictFollow, Notification, Preference
+from .selectors import unread_forget
 
 logger = logging.getLogger("milieu.notifications")
 MAX_ATTEMPTS = 5
@@ -116,6 +117,7 @@ def notify(
             notification.save()
     except IntegrityError:  # a concurrent call with the same key won
         return Notification.objects.get(user=user, key=key)
+    unread_forget([user.pk])
     now = timezone.now()
     plans = plan_channels(
         user=user,
@@ -278,7 +280,9 @@ def notification_mark_read(*, actor, notification_ids: Iterable[int] | None = No
         if ids - owned:
             raise NotFound(_("Notification not found."))
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    changed = qs.update(read_at=timezone.now())
+    unread_forget([actor.pk])
+    return changed
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.accounts.models import TrustLevel
-from milieu.accounts.selectors import membership_get, trust_level
+from milieu.accounts.selectors import membership_status, trust_level
 from milieu.core import modules
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import (
@@ -40,7 +40,7 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
 @municipality_view
 def municipality_home(request: MilieuRequest) -> HttpResponse:
     municipality = request.municipality
-    membership = membership_get(user=request.user, municipality=municipality)
+    membership = membership_status(user=request.user, municipality=municipality)
     trust = trust_level(user=request.user, municipality=municipality)
     return render(
         request,

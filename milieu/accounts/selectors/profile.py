@@ -2,6 +2,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_facts
 from milieu.accounts.models import Membership, RoleAssignment, User
 from milieu.core.errors import NotFound, PermissionDenied
 from milieu.territory.models import Municipality
@@ -22,6 +23,17 @@ def membership_get(*, user: User | AnonymousUser, municipality: Municipality) ->
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(user=user, municipality=municipality).first()
+
+
+def membership_status(*, user: User | AnonymousUser, municipality: Municipality) -> dict | None:
+    """`{"is_home": …}` when the user belongs to the municipality, else None — from the cached
+    access facts, for pages that only need to know (no query)."""
+    if not user.is_authenticated:
+        return None
+    facts = access_facts(user)
+    if municipality.pk not in facts.memberships:
+        return None
+    return {"is_home": facts.home_id == municipality.pk}
 
 
 def membership_list(*, user: User) -> QuerySet[Membership]:
