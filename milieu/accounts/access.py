@@ -83,12 +83,12 @@ def _load(user) -> AccessFacts:
             F("municipality_id"),
             at=F("expires_at"),
         ),
-        # Only its presence here; the expiry dates (days, not times) are read below if any.
+        # Its last valid day, as midnight UTC of that day (the column must be a timestamp).
         rows(
             BackgroundCheck.objects.filter(user=user, revoked_at__isnull=True),
             "check",
             F("municipality_id"),
-            at=F("recorded_at"),
+            at=Cast("expires_on", DateTimeField()),
         ),
         rows(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP), "mfa"),
         rows(EmailAddress.objects.filter(user=user, verified=True), "email"),
@@ -97,7 +97,7 @@ def _load(user) -> AccessFacts:
     memberships: set[int] = set()
     shared: set[int] = set()
     citizen_ids: dict[int, datetime] = {}
-    check_ids: list[int] = []
+    checks: dict[int, date] = {}
     home_id = None
     has_mfa = email_verified = False
     union = queries[0].union(*queries[1:], all=True)
@@ -111,19 +111,14 @@ def _load(user) -> AccessFacts:
         elif fact == "id":
             citizen_ids[municipality_id] = at
         elif fact == "check":
-            check_ids.append(municipality_id)
+            last_day = at.date()
+            checks[municipality_id] = max(last_day, checks.get(municipality_id, last_day))
         elif fact == "mfa":
             has_mfa = True
         elif fact == "email":
             email_verified = True
         else:
             roles.add((fact, municipality_id, region_id))
-    checks: dict[int, date] = {}
-    if check_ids:  # rare (screened people only): their expiry dates, in a second query
-        for municipality_id, expires_on in BackgroundCheck.objects.filter(
-            user=user, revoked_at__isnull=True
-        ).values_list("municipality_id", "expires_on"):
-            checks[municipality_id] = max(expires_on, checks.get(municipality_id, expires_on))
     return AccessFacts(
         roles=frozenset(roles),
         has_mfa=has_mfa,

@@ -31,9 +31,7 @@ def my_identity(request: AuthenticatedRequest):
     user = request.user
     shared = {c.municipality_id for c in selectors.residency_consent_list(user=user)}
     memberships = list(selectors.membership_list(user=user))
-    levels = selectors.trust_levels(
-        user=user, municipalities=[m.municipality for m in memberships], shared=shared
-    )
+    levels = selectors.trust_levels(user=user, municipalities=[m.municipality for m in memberships])
     trust = [
         {
             "municipality": m.municipality.slug,

@@ -224,7 +224,7 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     verification_id = writer.reserve(Verification, 0)
     for municipality in municipalities:
         admin_id = holder_ids[(municipality["id"], Role.ADMIN)][0]
-        code = _id_code(municipality["id"])
+        code = municipality["id_code"]
         serials: dict[int, int] = {}
         for user_id in residents[municipality["id"]]:
             if rng.random() >= VERIFIED_SHARE:
@@ -366,9 +366,3 @@ def generate(ctx: BenchContext) -> dict[str, int]:
         "citizen ids": len(citizen_ids),
         "background checks": len(checks),
     }
-
-
-def _id_code(municipality_id: int) -> str:
-    from milieu.territory.models import Municipality
-
-    return Municipality.objects.values_list("id_code", flat=True).get(pk=municipality_id)

@@ -30,10 +30,13 @@ ACCESS_MODELS = [
 ]
 
 
-@receiver([post_save, post_delete])
 def _access_changed(sender, instance, **kwargs) -> None:
-    if sender in ACCESS_MODELS:
-        access_forget(instance.user_id)
+    access_forget(instance.user_id)
+
+
+for _model in ACCESS_MODELS:  # connected to these models only: no call for every other save
+    post_save.connect(_access_changed, sender=_model, dispatch_uid=f"access:{_model.__name__}")
+    post_delete.connect(_access_changed, sender=_model, dispatch_uid=f"access-:{_model.__name__}")
 
 
 @receiver([post_save, post_delete], sender=User)

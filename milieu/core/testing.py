@@ -1,6 +1,21 @@
-"""Test helpers shared by every app's tests."""
+"""Test helpers shared by every app's tests.
+
+The query budget (issue 6): at most 12 SQL queries per page, whatever the length of its lists.
+`assert_constant_queries` builds a list with a few items, then with many more, requests the page
+(or API operation) each time and asserts that both runs make the same number of queries, within
+the budget, and that the page really shows the items (so that an empty list cannot pass).
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
@@ -15,11 +30,92 @@ def sign_in(page, base_url: str, user) -> None:
     """Give a Playwright page's browser context the session of `user` (Django's `force_login`,
     which also stands for the TOTP step that staff pass at login)."""
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(user)
+    client = client_for(user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
     )
+
+
+def client_for(user=None) -> Client:
+    """A test client, logged in as `user` when one is given."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+# --- Query budget -------------------------------------------------------------------------------
+
+BUDGET = 12  # SQL queries per page, independent of list length
+
+
+def measure(client: Client, url: str, **extra) -> tuple[str, list[str]]:
+    """GET `url`; the body (which must come with a 200) and the SQL it ran."""
+    cache.clear()  # measured cold: the visitor's access facts are read too
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, **extra)
+    assert response.status_code == 200, f"GET {url}: {response.status_code}"
+    return response.content.decode(), [query["sql"] for query in captured.captured_queries]
+
+
+def assert_constant_queries(
+    client: Client,
+    url: str,
+    add: Callable[[int], Iterable[str]],
+    *,
+    few: int = 2,
+    many: int = 25,
+    **extra,
+) -> int:
+    """`add(n)` adds n items to the list and returns what each shows on the page (a name, an
+    email…). The page is requested with `few` items and with `many`: it must show every item
+    each time and run the same number of queries, at most BUDGET. Returns that number."""
+    shown = list(add(few))
+    client.get(url, **extra)  # warm-up: what a first request does once is not the list's cost
+    body, few_sql = measure(client, url, **extra)
+    _assert_shown(url, body, shown)
+    shown += list(add(many - few))
+    body, many_sql = measure(client, url, **extra)
+    _assert_shown(url, body, shown)
+    assert len(many_sql) == len(few_sql), (
+        f"{url}: {len(few_sql)} queries for {few} items, {len(many_sql)} for {many}:\n"
+        + _listing(many_sql)
+    )
+    assert len(few_sql) <= BUDGET, f"{url}: {len(few_sql)} queries:\n" + _listing(few_sql)
+    return len(few_sql)
+
+
+def showing(add: Callable[[int], object], *markers: str) -> Callable[[int], list[str]]:
+    """`add`, for a page that shows the items' number rather than the items: it must show
+    `markers` (checked separately, with the counts the test expects)."""
+
+    def grow(n: int) -> list[str]:
+        add(n)
+        return list(markers)
+
+    return grow
+
+
+def assert_within_budget(client: Client, url: str, *markers: str, **extra) -> int:
+    """For a page without a growing list: a 200 showing `markers`, in at most BUDGET queries."""
+    client.get(url, **extra)
+    body, sql = measure(client, url, **extra)
+    _assert_shown(url, body, list(markers))
+    assert len(sql) <= BUDGET, f"{url}: {len(sql)} queries:\n" + _listing(sql)
+    return len(sql)
+
+
+def _listing(sql: list[str]) -> str:
+    return "\n".join(query[:200] for query in sql)
+
+
+def _assert_shown(url: str, body: str, markers: list[str]) -> None:
+    def found(marker: str) -> bool:
+        # As typed, escaped in HTML or in JSON; a whole word ("Quartier 1" is not "Quartier 12").
+        forms = {marker, escape(marker), json.dumps(marker)[1:-1]}
+        return any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", body) for form in forms)
+
+    missing = [m for m in markers if not found(m)]
+    assert not missing, f"{url} does not show {missing[:5]} ({len(missing)} missing)"

@@ -2,7 +2,7 @@
 
 Districts: one per 8,000 residents, at least 3 and at most 12 (Brossard has 10), placed around
 the municipality's centre. Leaves `ctx.state["municipalities"]`: one dict per municipality with
-`id`, `slug`, `region_id`, `population`, `residents` (scaled) and `districts` (ids).
+`id`, `slug`, `id_code`, `region_id`, `population`, `residents` (scaled) and `districts` (ids).
 """
 
 import math
@@ -53,6 +53,7 @@ def generate(ctx: BenchContext) -> dict[str, int]:
         {
             "id": m.pk,
             "slug": m.slug,
+            "id_code": m.id_code,
             "region_id": m.region_id,
             "population": m.population,
             "residents": ctx.scaled(m.population),

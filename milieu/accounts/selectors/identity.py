@@ -69,12 +69,9 @@ def trust_level(*, user, municipality: Municipality) -> TrustLevel:
     return _trust_from_facts(access_facts(user), municipality.pk, timezone.now())
 
 
-def trust_levels(
-    *, user, municipalities: list[Municipality], shared: set[int] | None = None
-) -> dict[int, TrustLevel]:
+def trust_levels(*, user, municipalities: list[Municipality]) -> dict[int, TrustLevel]:
     """`trust_level` for several municipalities at once (by municipality pk), from the same
-    cached facts: no query per municipality. `shared` is accepted for callers that have read the
-    consents already; the facts hold them too."""
+    cached facts: no query per municipality."""
     if not user.is_authenticated:
         return {m.pk: TrustLevel.VISITOR for m in municipalities}
     facts = access_facts(user)

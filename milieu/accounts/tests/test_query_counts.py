@@ -9,7 +9,6 @@ from itertools import count
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
@@ -25,7 +24,7 @@ from milieu.accounts.services.oidc import oidc_client_create
 from milieu.accounts.tests.factories import UserFactory, citizen_of, with_role
 from milieu.accounts.tests.factories_card import CitizenIdFactory, resident_of
 from milieu.accounts.tests.factories_identity import CivicAddressFactory
-from milieu.core.tests.test_query_counts import assert_constant_queries, assert_within_budget
+from milieu.core.testing import assert_constant_queries, assert_within_budget, client_for
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +34,6 @@ _numbers = count()
 @pytest.fixture
 def brossard():
     return MunicipalityFactory(slug="brossard", name="Ville de Brossard", id_code="BRO")
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def _memberships(user, *, with_ids: bool = False, with_checks: bool = False):
@@ -80,13 +72,13 @@ def _memberships(user, *, with_ids: bool = False, with_checks: bool = False):
 
 def test_my_profile_is_constant_in_my_municipalities_and_roles(brossard):
     user = citizen_of(brossard)
-    assert_constant_queries(_client(user), "/fr/profile/", _memberships(user))
+    assert_constant_queries(client_for(user), "/fr/profile/", _memberships(user))
 
 
 def test_my_identity_page_is_constant_in_my_municipalities_and_ids(brossard):
     user = resident_of(brossard).user
     assert_constant_queries(
-        _client(user),
+        client_for(user),
         "/fr/profile/identity/",
         _memberships(user, with_ids=True, with_checks=True),
     )
@@ -112,20 +104,20 @@ def test_my_identity_page_is_constant_in_the_services_i_signed_in_to(brossard):
             names.append(name)
         return names
 
-    assert_constant_queries(_client(user), "/fr/profile/identity/", add)
-    assert_constant_queries(_client(user), "/api/v1/me/authorizations", add)
+    assert_constant_queries(client_for(user), "/fr/profile/identity/", add)
+    assert_constant_queries(client_for(user), "/api/v1/me/authorizations", add)
 
 
 def test_my_card_and_the_verifier_are_within_budget(brossard):
     citizen_id = resident_of(brossard, display_name="Alice Tremblay")
-    client = _client(citizen_id.user)
+    client = client_for(citizen_id.user)
     assert_within_budget(client, "/fr/card/", citizen_id.number)
-    assert_within_budget(_client(), "/fr/card/verify/")
+    assert_within_budget(client_for(), "/fr/card/verify/")
     assert_within_budget(client, "/api/v1/card", citizen_id.number)
 
 
 def test_the_verification_page_of_a_citizen_is_within_budget(brossard):
-    client = _client(citizen_of(brossard))
+    client = client_for(citizen_of(brossard))
     assert_within_budget(client, "/fr/brossard/identity/", brossard.name)
     assert_within_budget(client, "/api/v1/municipalities/brossard/identity/methods")
 
@@ -144,9 +136,9 @@ def test_the_card_documents_are_constant_in_keys_and_revocations():
             numbers.append(citizen_id.number)
         return numbers
 
-    assert_constant_queries(_client(), "/.well-known/citizen-card/jwks.json", add_keys)
+    assert_constant_queries(client_for(), "/.well-known/citizen-card/jwks.json", add_keys)
     assert_constant_queries(
-        _client(), "/.well-known/citizen-card/revocations.json", add_revocations
+        client_for(), "/.well-known/citizen-card/revocations.json", add_revocations
     )
 
 
@@ -181,12 +173,14 @@ def _checks(municipality, recorder):
 
 def test_the_staff_roles_page_is_constant_in_its_roles(brossard):
     admin = with_role(brossard, Role.ADMIN)
-    assert_constant_queries(_client(admin), "/fr/brossard/staff/roles/", _roles(brossard))
+    assert_constant_queries(client_for(admin), "/fr/brossard/staff/roles/", _roles(brossard))
 
 
 def test_the_background_checks_page_is_constant_in_its_checks(brossard):
     staff = with_role(brossard, Role.STAFF)
-    assert_constant_queries(_client(staff), "/fr/brossard/staff/checks/", _checks(brossard, staff))
+    assert_constant_queries(
+        client_for(staff), "/fr/brossard/staff/checks/", _checks(brossard, staff)
+    )
 
 
 def test_the_registry_page_is_constant_in_its_addresses(brossard):
@@ -196,7 +190,7 @@ def test_the_registry_page_is_constant_in_its_addresses(brossard):
         CivicAddressFactory.create_batch(n, municipality=brossard)
         return [brossard.name]
 
-    assert_constant_queries(_client(staff), "/fr/brossard/staff/identity/registry/", add)
+    assert_constant_queries(client_for(staff), "/fr/brossard/staff/identity/registry/", add)
 
 
 # --- API ----------------------------------------------------------------------------------------
@@ -204,27 +198,27 @@ def test_the_registry_page_is_constant_in_its_addresses(brossard):
 
 def test_the_api_me_is_constant_in_my_municipalities_and_roles(brossard):
     user = citizen_of(brossard)
-    assert_constant_queries(_client(user), "/api/v1/me", _memberships(user))
+    assert_constant_queries(client_for(user), "/api/v1/me", _memberships(user))
 
 
 def test_the_api_my_identity_is_constant_in_my_municipalities_and_ids(brossard):
     user = resident_of(brossard).user
     assert_constant_queries(
-        _client(user), "/api/v1/me/identity", _memberships(user, with_ids=True, with_checks=True)
+        client_for(user), "/api/v1/me/identity", _memberships(user, with_ids=True, with_checks=True)
     )
 
 
 def test_the_api_roles_are_constant_in_their_number(brossard):
     admin = with_role(brossard, Role.ADMIN)
     assert_constant_queries(
-        _client(admin), "/api/v1/municipalities/brossard/roles", _roles(brossard)
+        client_for(admin), "/api/v1/municipalities/brossard/roles", _roles(brossard)
     )
 
 
 def test_the_api_background_checks_are_constant_in_their_number(brossard):
     staff = with_role(brossard, Role.STAFF)
     assert_constant_queries(
-        _client(staff),
+        client_for(staff),
         "/api/v1/municipalities/brossard/background-checks",
         _checks(brossard, staff),
     )
@@ -234,7 +228,7 @@ def test_someone_else_s_lists_do_not_show(brossard):
     """The lists above are the actor's own: another person's memberships are not counted in."""
     user, other = citizen_of(brossard), UserFactory()
     _memberships(other)(3)
-    body = _client(user).get("/api/v1/me").json()
+    body = client_for(user).get("/api/v1/me").json()
     assert [m["municipality"] for m in body["memberships"]] == ["brossard"]
 
 

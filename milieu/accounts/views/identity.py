@@ -23,9 +23,7 @@ def my_identity(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     memberships = list(selectors.membership_list(user=user))
     consents = {c.municipality_id for c in selectors.residency_consent_list(user=user)}
-    trust = selectors.trust_levels(
-        user=user, municipalities=[m.municipality for m in memberships], shared=consents
-    )
+    trust = selectors.trust_levels(user=user, municipalities=[m.municipality for m in memberships])
     rows = [
         {
             "membership": m,

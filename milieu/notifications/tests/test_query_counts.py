@@ -7,14 +7,14 @@ Measured elsewhere: the notification centre (`test_centre.py`), the notification
 from itertools import count
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from milieu.accounts.models import Membership, Role
 from milieu.accounts.tests.factories import with_role
-from milieu.core.tests.test_query_counts import (
+from milieu.core.testing import (
     assert_constant_queries,
     assert_within_budget,
+    client_for,
     showing,
 )
 from milieu.notifications.models import Alert, Delivery, DistrictFollow, Notification
@@ -34,12 +34,6 @@ def brossard():
 @pytest.fixture
 def staff(brossard):
     return with_role(brossard, Role.STAFF)
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _district(municipality):
@@ -71,13 +65,13 @@ def _followable(user):
 )
 def test_preferences_are_constant_in_the_districts_one_may_follow(brossard, url):
     user = resident(brossard, _district(brossard))
-    assert_constant_queries(_client(user), url, _followable(user))
+    assert_constant_queries(client_for(user), url, _followable(user))
 
 
 def test_one_notification_page_is_within_budget(brossard):
     user = resident(brossard)
     notification = Notification.objects.create(user=user, topic="account", key="k", title="Avis")
-    assert_within_budget(_client(user), f"/fr/notifications/{notification.pk}/", "Avis")
+    assert_within_budget(client_for(user), f"/fr/notifications/{notification.pk}/", "Avis")
 
 
 # --- Staff: alerts ------------------------------------------------------------------------------
@@ -100,7 +94,7 @@ def _alerts(municipality):
 
 def test_the_api_alert_list_is_constant_in_its_alerts(brossard, staff):
     assert_constant_queries(
-        _client(staff), "/api/v1/municipalities/brossard/alerts", _alerts(brossard)
+        client_for(staff), "/api/v1/municipalities/brossard/alerts", _alerts(brossard)
     )
 
 
@@ -145,7 +139,7 @@ def _districts_and_deliveries(alert):
 def test_an_alert_page_is_constant_in_its_districts_and_deliveries(brossard, staff):
     alert = _sent_alert(brossard)
     add = _districts_and_deliveries(alert)
-    assert_constant_queries(_client(staff), f"/fr/brossard/staff/alerts/{alert.pk}/", add)
+    assert_constant_queries(client_for(staff), f"/fr/brossard/staff/alerts/{alert.pk}/", add)
 
 
 def test_a_draft_s_page_counts_its_audience_in_constant_queries(brossard, staff):
@@ -156,7 +150,7 @@ def test_a_draft_s_page_counts_its_audience_in_constant_queries(brossard, staff)
             resident(brossard, _district(brossard))
         return [alert.title_fr]
 
-    client = _client(staff)
+    client = client_for(staff)
     assert_constant_queries(client, f"/fr/brossard/staff/alerts/{alert.pk}/", add)
     url = f"/api/v1/municipalities/brossard/alerts/{alert.pk}/audience"
     assert_constant_queries(client, url, showing(add, "audience"))
@@ -166,7 +160,7 @@ def test_a_draft_s_page_counts_its_audience_in_constant_queries(brossard, staff)
 def test_the_api_alert_and_its_deliveries_are_constant_in_their_number(brossard, staff):
     alert = _sent_alert(brossard)
     add = _districts_and_deliveries(alert)
-    client = _client(staff)
+    client = client_for(staff)
     base = f"/api/v1/municipalities/brossard/alerts/{alert.pk}"
 
     assert_constant_queries(client, base, showing(add, alert.title_fr))
@@ -182,14 +176,14 @@ def test_composing_an_alert_is_constant_in_the_districts_to_choose(brossard, sta
     def add(n):
         return [_district(brossard).name for _ in range(n)]
 
-    client = _client(staff)
+    client = client_for(staff)
     assert_constant_queries(client, "/fr/brossard/staff/alerts/new/", add)
     alert = draft(brossard, title_fr="À modifier")
     assert_constant_queries(client, f"/fr/brossard/staff/alerts/{alert.pk}/edit/", add)
 
 
 def test_the_live_audience_count_is_constant_in_the_districts_chosen(brossard, staff):
-    client = _client(staff)
+    client = client_for(staff)
     districts = [_district(brossard) for _ in range(25)]
     for district in districts:
         resident(brossard, district)
@@ -207,5 +201,5 @@ def test_no_one_else_s_alert_counts(brossard, staff):
     """The lists above are the municipality's own: another municipality's alerts are not in."""
     other = MunicipalityFactory()
     _alerts(other)(3)
-    body = _client(staff).get("/api/v1/municipalities/brossard/alerts").json()
+    body = client_for(staff).get("/api/v1/municipalities/brossard/alerts").json()
     assert body["count"] == 0

@@ -6,13 +6,13 @@ Measured elsewhere: the citizens' offer lists and vouchers (`test_offers_views.p
 from itertools import count
 
 import pytest
-from django.test import Client
 
 from milieu.accounts.models import Role, RoleAssignment
 from milieu.accounts.tests.factories import citizen_of, with_role
-from milieu.core.tests.test_query_counts import (
+from milieu.core.testing import (
     assert_constant_queries,
     assert_within_budget,
+    client_for,
     showing,
 )
 from milieu.rewards import services_offers as offers
@@ -39,12 +39,6 @@ def brossard():
 @pytest.fixture
 def program(brossard):
     return make_program(brossard)
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _name(prefix: str) -> str:
@@ -79,27 +73,27 @@ def _wallets_and_history(user, *, signed: bool = True):
 
 def test_my_points_are_constant_in_my_wallets_and_history(brossard):
     user = citizen_of(brossard)
-    assert_constant_queries(_client(user), "/fr/rewards/", _wallets_and_history(user))
+    assert_constant_queries(client_for(user), "/fr/rewards/", _wallets_and_history(user))
 
 
 def test_my_history_page_for_htmx_is_constant(brossard):
     user = citizen_of(brossard)
     assert_constant_queries(
-        _client(user), "/fr/rewards/", _wallets_and_history(user), HTTP_HX_REQUEST="true"
+        client_for(user), "/fr/rewards/", _wallets_and_history(user), HTTP_HX_REQUEST="true"
     )
 
 
 def test_the_api_wallets_and_history_are_constant_in_their_length(brossard):
     user = citizen_of(brossard)
     add = _wallets_and_history(user, signed=False)
-    assert_constant_queries(_client(user), "/api/v1/rewards/wallets", add)
-    assert_constant_queries(_client(user), "/api/v1/rewards/history?limit=100", add)
+    assert_constant_queries(client_for(user), "/api/v1/rewards/wallets", add)
+    assert_constant_queries(client_for(user), "/api/v1/rewards/history?limit=100", add)
 
 
 def test_an_offer_and_a_voucher_are_within_budget(program):
     citizen = citizen_with_points(program, 100)
     offer = make_offer(program, _merchant(program), title="Croissant offert")
-    client = _client(citizen)
+    client = client_for(citizen)
     assert_within_budget(client, f"/fr/rewards/offers/{offer.pk}/", "Croissant offert")
     voucher = offers.offer_redeem(actor=citizen, offer=offer, key="k")
     assert_within_budget(client, f"/fr/rewards/offers/vouchers/{voucher.pk}/", "Croissant offert")
@@ -114,7 +108,7 @@ def test_the_till_is_constant_in_the_merchants_i_own(program):
     def add(n):
         return [_merchant(program, owner).name for _ in range(n)]
 
-    assert_constant_queries(_client(owner), "/fr/rewards/till/", add)
+    assert_constant_queries(client_for(owner), "/fr/rewards/till/", add)
 
 
 def test_registering_a_business_is_constant_in_the_municipalities_of_my_role(brossard):
@@ -130,7 +124,7 @@ def test_registering_a_business_is_constant_in_the_municipalities_of_my_role(bro
             names.append(municipality.name)
         return names
 
-    assert_constant_queries(_client(person), "/fr/rewards/merchants/new/", add)
+    assert_constant_queries(client_for(person), "/fr/rewards/merchants/new/", add)
 
 
 def test_managing_offers_is_constant_in_my_merchants_and_their_offers(program):
@@ -144,7 +138,7 @@ def test_managing_offers_is_constant_in_my_merchants_and_their_offers(program):
             shown += [merchant.name, offer.title]
         return shown
 
-    assert_constant_queries(_client(owner), "/fr/rewards/offers/manage/", add)
+    assert_constant_queries(client_for(owner), "/fr/rewards/offers/manage/", add)
 
 
 def test_the_api_offers_of_a_merchant_are_constant_in_their_number(program):
@@ -154,7 +148,7 @@ def test_the_api_offers_of_a_merchant_are_constant_in_their_number(program):
         return [make_offer(program, merchant, title=_name("Offre")).title for _ in range(n)]
 
     url = f"/api/v1/rewards/merchants/{merchant.pk}/offers"
-    assert_constant_queries(_client(merchant.owner), url, add)
+    assert_constant_queries(client_for(merchant.owner), url, add)
 
 
 def test_validating_vouchers_is_constant_in_the_programs_of_the_platform(program):
@@ -171,7 +165,7 @@ def test_validating_vouchers_is_constant_in_the_programs_of_the_platform(program
             MunicipalityFactory.create_batch(2, region=Program.objects.latest("pk").region)
         return ["token"]
 
-    assert_constant_queries(_client(staff), "/fr/rewards/offers/validate/", add)
+    assert_constant_queries(client_for(staff), "/fr/rewards/offers/validate/", add)
 
 
 def test_settlement_is_constant_in_the_redemptions(program):
@@ -184,7 +178,7 @@ def test_settlement_is_constant_in_the_redemptions(program):
             offers.offer_redeem(actor=citizen, offer=offer, key=_name("clé"))
         return [merchant.name]
 
-    client = _client(merchant.owner)
+    client = client_for(merchant.owner)
     url = f"/fr/rewards/offers/manage/merchants/{merchant.pk}/settlement/"
     assert_constant_queries(client, url, add)
     api = f"/api/v1/rewards/merchants/{merchant.pk}/settlement"
@@ -201,8 +195,8 @@ def test_staff_manage_municipal_offers_in_constant_queries(program):
     def add(n):
         return [make_offer(program, None, title=_name("Service")).title for _ in range(n)]
 
-    assert_constant_queries(_client(staff), "/fr/rewards/offers/manage/", add)
-    assert_constant_queries(_client(staff), f"/api/v1/rewards/programs/{program.pk}/offers", add)
+    assert_constant_queries(client_for(staff), "/fr/rewards/offers/manage/", add)
+    assert_constant_queries(client_for(staff), f"/api/v1/rewards/programs/{program.pk}/offers", add)
 
 
 @pytest.mark.parametrize(
@@ -215,14 +209,14 @@ def test_the_merchants_of_a_municipality_are_constant_in_their_number(program, u
     def add(n):
         return [_merchant(program, verified=bool(i % 2)).name for i in range(n)]
 
-    assert_constant_queries(_client(staff), url, add)
+    assert_constant_queries(client_for(staff), url, add)
 
 
 def test_the_earning_rules_are_within_budget(program):
     staff = city_staff(program)
-    assert_within_budget(_client(staff), "/fr/brossard/staff/rewards/", program.name)
+    assert_within_budget(client_for(staff), "/fr/brossard/staff/rewards/", program.name)
     assert_within_budget(
-        _client(staff), "/api/v1/municipalities/brossard/rewards/rules", "local_purchase"
+        client_for(staff), "/api/v1/municipalities/brossard/rewards/rules", "local_purchase"
     )
 
 
@@ -232,7 +226,7 @@ def test_a_merchant_owner_without_staff_role_is_not_staff(program):
     _merchant(program)
     other_owner = with_role(program.municipality, Role.MERCHANT, mfa=False)
     _merchant(program, other_owner)
-    html = _client(mine.owner).get("/fr/rewards/till/").content.decode()
+    html = client_for(mine.owner).get("/fr/rewards/till/").content.decode()
     assert html.count("Commerce ") == 1
 
 
@@ -255,6 +249,6 @@ def test_staff_of_a_region_member_manage_the_shared_program_and_no_other(program
     )
     assert {p.pk for p in offers.staffed_programs(staff)} == {shared.pk, program.pk}
     assert offers.staffed_programs(merchant_role) == []
-    html = _client(staff).get("/fr/rewards/offers/manage/").content.decode()
+    html = client_for(staff).get("/fr/rewards/offers/manage/").content.decode()
     assert "Service de la MRC" in html
     assert "ailleurs" not in html

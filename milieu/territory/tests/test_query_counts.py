@@ -2,11 +2,10 @@
 12, for a few districts, municipalities or regions as for many."""
 
 import pytest
-from django.test import Client
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import citizen_of, with_role
-from milieu.core.tests.test_query_counts import assert_constant_queries, assert_within_budget
+from milieu.core.testing import assert_constant_queries, assert_within_budget, client_for
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,13 +23,6 @@ def _districts(municipality):
     return add
 
 
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 # --- Public pages -------------------------------------------------------------------------------
 
 
@@ -40,11 +32,11 @@ def test_the_region_page_is_constant_in_its_members():
     def add(n):
         return [MunicipalityFactory(region=region).name for _ in range(n)]
 
-    assert_constant_queries(_client(), "/fr/regions/temiscamingue/", add)
+    assert_constant_queries(client_for(), "/fr/regions/temiscamingue/", add)
 
 
 def test_the_district_list_is_constant_in_its_districts(brossard):
-    assert_constant_queries(_client(), "/fr/brossard/districts/", _districts(brossard))
+    assert_constant_queries(client_for(), "/fr/brossard/districts/", _districts(brossard))
 
 
 @pytest.mark.parametrize("who", ["anonymous", "citizen", "staff", "admin"])
@@ -55,7 +47,7 @@ def test_the_municipality_home_is_constant_whatever_the_municipality_holds(bross
         "staff": lambda: with_role(brossard, Role.STAFF),
         "admin": lambda: with_role(brossard, Role.ADMIN),
     }[who]()
-    client = _client(user)
+    client = client_for(user)
 
     def add(n):
         # Districts, members and other municipalities of the region: none of it is listed on
@@ -73,19 +65,19 @@ def test_the_municipality_home_is_constant_whatever_the_municipality_holds(bross
 
 
 def test_the_staff_districts_page_is_constant_in_its_districts(brossard):
-    client = _client(with_role(brossard, Role.STAFF))
+    client = client_for(with_role(brossard, Role.STAFF))
     assert_constant_queries(client, "/fr/brossard/staff/districts/", _districts(brossard))
 
 
 def test_the_staff_district_panel_for_htmx_is_constant_in_its_districts(brossard):
-    client = _client(with_role(brossard, Role.STAFF))
+    client = client_for(with_role(brossard, Role.STAFF))
     assert_constant_queries(
         client, "/fr/brossard/staff/districts/", _districts(brossard), HTTP_HX_REQUEST="true"
     )
 
 
 def test_the_staff_settings_page_is_within_budget(brossard):
-    client = _client(with_role(brossard, Role.STAFF))
+    client = client_for(with_role(brossard, Role.STAFF))
     _districts(brossard)(5)
     assert_within_budget(client, "/fr/brossard/staff/", brossard.name)
 
@@ -97,22 +89,22 @@ def test_the_api_region_list_is_constant_in_its_regions():
     def add(n):
         return [RegionFactory().name for _ in range(n)]
 
-    assert_constant_queries(_client(), "/api/v1/regions?limit=100", add)
+    assert_constant_queries(client_for(), "/api/v1/regions?limit=100", add)
 
 
 def test_the_api_municipality_list_is_constant_in_its_municipalities():
     def add(n):
         return [MunicipalityFactory(region=RegionFactory()).name for _ in range(n)]
 
-    assert_constant_queries(_client(), "/api/v1/municipalities?limit=100", add)
+    assert_constant_queries(client_for(), "/api/v1/municipalities?limit=100", add)
 
 
 def test_the_api_district_list_is_constant_in_its_districts(brossard):
     assert_constant_queries(
-        _client(), "/api/v1/municipalities/brossard/districts", _districts(brossard)
+        client_for(), "/api/v1/municipalities/brossard/districts", _districts(brossard)
     )
 
 
 def test_the_api_module_list_and_municipality_are_within_budget(brossard):
-    assert_within_budget(_client(), "/api/v1/modules", "districts")
-    assert_within_budget(_client(), "/api/v1/municipalities/brossard", brossard.name)
+    assert_within_budget(client_for(), "/api/v1/modules", "districts")
+    assert_within_budget(client_for(), "/api/v1/municipalities/brossard", brossard.name)
