@@ -50,7 +50,7 @@ def sessions(emails: list[str]) -> dict[str, Any]:
     for email in emails:
         request = HttpRequest()
         request.session = engine.SessionStore()
-        login(request, users[email], "allauth.account.auth_backends.AuthenticationBackend")
+        login(request, users[email], "milieu.accounts.backends.ModelBackend")  # as a password login
         request.session.save()
         keys[email] = request.session.session_key
     return {

@@ -164,7 +164,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "milieu.accounts.backends.ModelBackend",  # Django's, the logged-in user from the cache
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "milieu.accounts.backends.AuthenticationBackend",  # allauth's, the same cache
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

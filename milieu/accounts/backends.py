@@ -1,10 +1,13 @@
-"""The authentication backend: Django's, with the logged-in user read from the cache.
+"""The authentication backends: Django's and allauth's, with the logged-in user read from the
+cache.
 
-Every request of a logged-in person loads their `User` row; the cache keeps it for a few minutes
+A session remembers which backend logged its person in (a password login goes through Django's,
+a login by emailed code through allauth's); both read the user the same way. Every request of a logged-in person loads their `User` row; the cache keeps it for a few minutes
 and `accounts.signals` forgets it whenever the row is saved or deleted (a password change, a
 deactivation), so that a session never outlives what the database says about its user.
 """
 
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
@@ -22,7 +25,7 @@ def user_forget(user_id) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
-class ModelBackend(DjangoModelBackend):
+class CachedUserBackend(DjangoModelBackend):
     def get_user(self, user_id):
         key = user_cache_key(user_id)
         user = cache.get(key)
@@ -31,3 +34,11 @@ class ModelBackend(DjangoModelBackend):
             if user is not None:
                 cache.set(key, user, USER_CACHE_SECONDS)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(CachedUserBackend):
+    pass
+
+
+class AuthenticationBackend(CachedUserBackend, AllauthBackend):
+    pass

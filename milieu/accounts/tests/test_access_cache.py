@@ -117,3 +117,31 @@ def test_facts_memoised_on_a_user_object_are_dropped_after_a_change():
     services.role_grant(actor=admin, municipality=brossard, email=person.email, role=Role.STAFF)
 
     assert (Role.STAFF, brossard.pk, None) in access_facts(person).roles
+
+
+@pytest.mark.parametrize(
+    "backend",
+    ["milieu.accounts.backends.ModelBackend", "milieu.accounts.backends.AuthenticationBackend"],
+)
+def test_every_login_backend_reads_the_user_from_the_cache(backend):
+    """A password login and allauth's code login name different backends in the session."""
+    person = citizen_of(MunicipalityFactory())
+    client = Client()
+    client.force_login(person, backend=backend)
+    assert client.get("/api/v1/me").status_code == 200  # the user is now cached
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/me").status_code == 200
+    assert not [q for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+
+
+def test_a_password_login_names_the_cached_backend():
+    person = citizen_of(MunicipalityFactory())
+    person.set_password("a-password-2026")
+    person.save()
+    client = Client()
+    response = client.post(
+        "/en/accounts/login/", {"login": person.email, "password": "a-password-2026"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_backend"].startswith("milieu.accounts.backends.")
