@@ -22,9 +22,10 @@ router = Router(tags=["identity"])
     auth=django_auth,
 )
 def get_my_card(request: AuthenticatedRequest):
-    """My citizen card, freshly signed. 404 `no_citizen_id` without a valid citizen id;
+    """My citizen card: the one signed for me in the last hours, unless my citizen id, name or
+    the card keys changed since (then a new one). 404 `no_citizen_id` without a valid citizen id;
     400 `name_required` when my profile has no display name."""
-    issued = services.citizen_card_issue(actor=request.user)
+    issued = services.citizen_card_current(actor=request.user)
     citizen_id = issued.citizen_id
     return {
         "token": issued.token,

@@ -39,6 +39,7 @@ import functools
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,6 +50,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -214,7 +216,20 @@ def card_key_rotate(municipality: Municipality, *, now: datetime | None = None) 
         if old.publish_until is None:
             old.publish_until = now
         old.save(update_fields=["retired_at", "publish_until"])
+    transaction.on_commit(card_keys_changed)
     return _key_create(municipality, now)
+
+
+CARD_KEYS_VERSION_KEY = "accounts:card-keys:version"
+
+
+def card_keys_changed() -> None:
+    """Bump the card keys' version: a card kept for reuse (`services.citizen_card_current`) is
+    signed again with the new key."""
+    try:
+        cache.incr(CARD_KEYS_VERSION_KEY)
+    except ValueError:  # not in the cache (new, or evicted): any value but the last one
+        cache.set(CARD_KEYS_VERSION_KEY, time.time_ns(), None)
 
 
 def card_keys_published(*, now: datetime | None = None) -> QuerySet[CardKey]:

@@ -1,6 +1,6 @@
 """Writes of the accounts app, one module per area; import them from here."""
 
-from .card import CitizenCard, card_key_rotate, citizen_card_issue
+from .card import CitizenCard, card_key_rotate, citizen_card_current, citizen_card_issue
 from .identity import (
     background_check_record,
     background_check_revoke,
@@ -42,6 +42,7 @@ __all__ = [
     "background_check_record",
     "background_check_revoke",
     "card_key_rotate",
+    "citizen_card_current",
     "citizen_card_issue",
     "citizen_id_confirm",
     "citizen_id_issue",

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from milieu.accounts import card, services
 from milieu.accounts.models import CardKey, CitizenId
 from milieu.accounts.tests.factories import citizen_of
+from milieu.accounts.views import card as card_views
 from milieu.accounts.tests.factories_card import CitizenIdFactory, resident_of
 from milieu.territory.tests.factories import MunicipalityFactory
 
@@ -143,6 +145,63 @@ def test_my_card_without_a_name_links_to_the_profile(brossard):
     html = logged_in(citizen_id.user).get("/en/card/").content.decode()
     assert 'data-reason="name_required"' in html
     assert 'href="/en/profile/"' in html
+
+
+def test_the_card_is_reused_between_visits_and_its_qr_drawn_once(camille, monkeypatch):
+    client = logged_in(camille.user)
+    first = page_token(client.get("/fr/card/").content.decode())
+    drawn = []
+    monkeypatch.setattr(card_views, "qr_svg", lambda token: drawn.append(token) or "<svg></svg>")
+
+    html = client.get("/fr/card/").content.decode()
+
+    assert page_token(html) == first
+    assert client.get("/api/v1/card").json()["token"] == first
+    assert drawn == []  # the QR code of the first visit, from the cache
+
+
+def test_a_new_name_signs_a_new_card(camille):
+    client = logged_in(camille.user)
+    first = page_token(client.get("/fr/card/").content.decode())
+    user = camille.user
+    user.display_name = "Camille Tremblay-Roy"
+    user.save()
+
+    token = page_token(client.get("/fr/card/").content.decode())
+
+    assert token != first
+    assert card.card_verify(token).claims["name"] == "Camille Tremblay-Roy"
+
+
+def test_a_surrendered_citizen_id_takes_the_reused_card_away(camille):
+    client = logged_in(camille.user)
+    assert 'id="card-token"' in client.get("/fr/card/").content.decode()
+    services.citizen_id_surrender(actor=camille.user, citizen_id=camille)
+
+    html = client.get("/fr/card/").content.decode()
+
+    assert 'data-reason="no_citizen_id"' in html
+    assert client.get("/api/v1/card").status_code == 404
+
+
+def test_a_rotated_key_signs_a_new_card(camille, django_capture_on_commit_callbacks):
+    client = logged_in(camille.user)
+    first = client.get("/api/v1/card").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        card.card_key_rotate(camille.municipality)
+
+    again = client.get("/api/v1/card").json()
+
+    assert again["token"] != first["token"]
+    assert again["kid"] == CardKey.objects.get(retired_at__isnull=True).kid != first["kid"]
+
+
+def test_a_reused_card_never_outlives_its_citizen_id(camille):
+    client = logged_in(camille.user)
+    assert client.get("/api/v1/card").status_code == 200
+    with time_machine.travel(camille.expires_at + timedelta(seconds=1)):
+        client.force_login(camille.user)  # the first session has expired too
+        assert client.get("/api/v1/card").status_code == 404
 
 
 def test_the_profile_links_to_my_card(camille):

@@ -223,8 +223,7 @@ def test_a_citizen_verified_by_registry_letter_shows_and_checks_the_card_offline
     expect(page.locator("#card-name")).to_have_text(NAME)
     expect(page.locator("#card-municipality")).to_have_text("Ville de Brossard")
     expect(page.locator("#card-number")).to_have_text(citizen_id.number)
-    # The very token of the last online visit: the server signs a new card (a new `jti`) on
-    # every request, so an identical token proves the page did not come from the network.
+    # The very token of the last online visit (served by the service worker, as asserted above).
     expect(page.locator("#card-token")).to_have_value(token)
     expect(page.locator("#citizen-card svg.card-qr")).to_be_visible()
     _screenshot(page, "3-card-offline")

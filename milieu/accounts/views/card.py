@@ -14,6 +14,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -27,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from milieu.accounts import card, selectors, services
+from milieu.accounts.services.card import CARD_REUSE_SECONDS
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest
 
@@ -61,6 +63,16 @@ def qr_svg(token: str) -> SafeString:
     )
 
 
+def qr_svg_cached(citizen_card: services.CitizenCard) -> SafeString:
+    """The card's QR code, drawn once for as long as the card is reused."""
+    key = f"accounts:card-qr:v1:{citizen_card.claims['jti']}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = qr_svg(citizen_card.token)
+        cache.set(key, str(svg), CARD_REUSE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 - segno's markup, as qr_svg made it
+
+
 @never_cache
 @login_required
 @require_GET
@@ -68,7 +80,7 @@ def card_detail(request: AuthenticatedRequest) -> HttpResponse:
     """My citizen card: name, municipality, citizen id, validity and the signed QR code."""
     context: dict[str, Any] = {"identity_url": reverse("accounts:identity")}
     try:
-        citizen_card = services.citizen_card_issue(actor=request.user)
+        citizen_card = services.citizen_card_current(actor=request.user)
     except NotFound:
         context["reason"] = "no_citizen_id"
         context["expired_id"] = selectors.card_citizen_id_expired(user=request.user)
@@ -84,7 +96,7 @@ def card_detail(request: AuthenticatedRequest) -> HttpResponse:
     else:
         context["card"] = citizen_card
         context["citizen_id"] = citizen_card.citizen_id
-        context["qr"] = qr_svg(citizen_card.token)
+        context["qr"] = qr_svg_cached(citizen_card)
     response = render(request, "accounts/card_detail.html", context)
     patch_vary_headers(response, ["Cookie"])
     return response
