@@ -101,4 +101,3 @@ def card_key_rotate(*, actor: User, municipality: Municipality) -> CardKey:
         extra={"actor": actor.pk, "municipality": municipality.pk, "kid": key.kid},
     )
     return key
-

@@ -14,8 +14,8 @@ from django.utils import timezone
 from milieu.accounts import card, services
 from milieu.accounts.models import CardKey, CitizenId
 from milieu.accounts.tests.factories import citizen_of
-from milieu.accounts.views import card as card_views
 from milieu.accounts.tests.factories_card import CitizenIdFactory, resident_of
+from milieu.accounts.views import card as card_views
 from milieu.territory.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
