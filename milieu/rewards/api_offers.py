@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from milieu.core.errors import ApplicationError
@@ -43,10 +44,12 @@ def _voucher_out(voucher: Voucher) -> dict:
 
 
 @router.get("/rewards/offers", response={200: list[OfferOut], 401: ErrorOut})
+@paginate
 def offers_list(
     request: AuthenticatedRequest, merchant: int | None = None, kind: str | None = None
 ):
-    """The offers I may redeem now, in the programs of my municipalities."""
+    """The offers I may redeem now, in the programs of my municipalities, soonest to end first
+    (paginated: `limit`, `offset`)."""
     return offers.offer_list(visible_to=request.user, merchant_id=merchant, kind=kind)
 
 

@@ -138,6 +138,18 @@ def offer_list(
     return offers
 
 
+def offer_merchants(*, visible_to) -> list[dict]:
+    """The merchants that have an offer for this citizen now (id and name, by name): the
+    choices of the offers' merchant filter."""
+    return list(
+        offer_list(visible_to=visible_to)
+        .filter(merchant__isnull=False)
+        .order_by("merchant__name", "merchant_id")
+        .values("merchant_id", "merchant__name")
+        .distinct()
+    )
+
+
 def offer_get(*, visible_to, offer_id: int) -> Offer:
     offer = offer_list(visible_to=visible_to).filter(pk=offer_id).first()
     if offer is None:

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from milieu.core.http import AuthenticatedRequest, form_error
 from . import services_offers as offers
 from .forms_offers import OfferForm, PeriodForm, ValidateForm
 from .models import Account, Offer
+
+PER_PAGE = 25
 
 
 def _wallet_balance(program, user) -> int:
@@ -44,22 +47,19 @@ def offer_list(request: AuthenticatedRequest) -> HttpResponse:
         merchant_id = int(request.GET.get("merchant") or 0) or None
     except ValueError:
         merchant_id = None
-    everything = list(offers.offer_list(visible_to=request.user))
-    merchants = sorted(
-        {o.merchant for o in everything if o.merchant is not None}, key=lambda m: m.name
-    )
-    shown = [
-        o
-        for o in everything
-        if (kind is None or o.kind == kind)
-        and (merchant_id is None or o.merchant_id == merchant_id)
-    ]
+    page = Paginator(
+        offers.offer_list(visible_to=request.user, merchant_id=merchant_id, kind=kind), PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "rewards/offers/offer_list.html",
         {
-            "offers": shown,
-            "merchants": merchants,
+            "offers": page,
+            "page": page,
+            "query": query.urlencode(),
+            "merchants": offers.offer_merchants(visible_to=request.user),
             "kinds": Offer.Kind.choices,
             "kind": kind,
             "merchant_id": merchant_id,

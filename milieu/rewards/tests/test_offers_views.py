@@ -160,7 +160,7 @@ def test_api_redeem_with_an_idempotency_key_header(client, program, merchant):
     offer = make_offer(program, merchant, points_price=40)
     citizen = citizen_with_points(program, 100)
     client.force_login(citizen)
-    assert [o["id"] for o in client.get("/api/v1/rewards/offers").json()] == [offer.pk]
+    assert [o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]] == [offer.pk]
     url = f"/api/v1/rewards/offers/{offer.pk}/redeem"
     first = client.post(url, content_type="application/json", headers={"Idempotency-Key": "abc"})
     assert first.status_code == 201
@@ -270,3 +270,36 @@ def test_my_vouchers_run_a_constant_number_of_queries(client, program, merchant)
         )
     assert _queries(client, "/api/v1/rewards/vouchers") == one
     assert _queries(client, reverse("rewards_offers:vouchers")) == one_page
+
+
+def test_the_offer_page_is_paginated_and_keeps_its_filters(client, program, merchant):
+    from milieu.rewards.views_offers import PER_PAGE
+
+    other = make_merchant(program)
+    for _ in range(PER_PAGE + 1):
+        make_offer(program, merchant)
+    make_offer(program, other)
+    client.force_login(citizen_with_points(program, 10))
+
+    first = client.get(f"/en/rewards/offers/?merchant={merchant.pk}")
+    html = first.content.decode()
+    assert len(first.context["offers"]) == PER_PAGE
+    assert f'href="?merchant={merchant.pk}&amp;page=2"' in html
+    assert f'<option value="{other.pk}"' in html  # every merchant stays in the filter
+    second = client.get(f"/en/rewards/offers/?merchant={merchant.pk}&page=2")
+    assert [o.merchant_id for o in second.context["offers"]] == [merchant.pk]
+    assert "Page 2 of 2" in second.content.decode()
+
+
+def test_the_offers_api_is_paginated(client, program, merchant):
+    for _ in range(3):
+        make_offer(program, merchant)
+    client.force_login(citizen_with_points(program, 10))
+
+    body = client.get("/api/v1/rewards/offers?limit=2").json()
+
+    assert body["count"] == 3 and len(body["items"]) == 2
+    rest = client.get("/api/v1/rewards/offers?limit=2&offset=2").json()["items"]
+    assert {o["id"] for o in body["items"] + rest} == set(
+        Offer.objects.values_list("pk", flat=True)
+    )
