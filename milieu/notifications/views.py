@@ -17,6 +17,7 @@ from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error
 
 from . import registry, selectors, services
 from .forms import PreferencesForm
+from .rendering import centre_items
 
 
 def _safe_url(request, url: str) -> str:
@@ -53,7 +54,12 @@ def _centre(request: AuthenticatedRequest, *, cursor: str | None = None, status:
     return render(
         request,
         template,
-        {"page": page, "cursor": cursor, "oob_badge": request.method == "POST"},
+        {
+            "page": page,
+            "items": centre_items(page.items),
+            "cursor": cursor,
+            "oob_badge": request.method == "POST",
+        },
         status=status,
     )
 

@@ -127,6 +127,23 @@ def test_each_item_links_to_its_url_and_unsafe_urls_are_not_links():
     assert "javascript:" not in html
 
 
+def test_titles_and_messages_are_escaped_and_line_breaks_kept():
+    user = UserFactory()
+    Notification.objects.create(
+        user=user,
+        topic="account",
+        key="a",
+        title='<script>alert("t")</script>',
+        body='<img src=x onerror="b">\nligne deux',
+        url='/fr/card/"><b>',
+    )
+    html = logged_in(user).get("/fr/notifications/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;b&quot;&gt;<br>ligne deux" in html
+    assert 'href="/fr/card/&quot;&gt;&lt;b&gt;"' in html
+
+
 def test_a_long_message_is_shortened_and_readable_in_full_on_its_own_page():
     user = UserFactory()
     notification = Notification.objects.create(
