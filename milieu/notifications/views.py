@@ -17,7 +17,7 @@ from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error
 
 from . import registry, selectors, services
 from .forms import PreferencesForm
-from .rendering import centre_items
+from .rendering import badge, centre_items
 
 
 def _safe_url(request, url: str) -> str:
@@ -119,11 +119,7 @@ def count(request: MilieuRequest) -> HttpResponse:
     someone who is not logged in (any more): 204."""
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    return render(
-        request,
-        "notifications/_badge.html",
-        {"count": selectors.notification_unread_count(user=request.user)},
-    )
+    return HttpResponse(badge(selectors.notification_unread_count(user=request.user)))
 
 
 @login_required
