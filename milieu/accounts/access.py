@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Case, DateTimeField, F, Value, When
 from django.db.models.functions import Cast
 
+from milieu.core import prefetch
+
 ACCESS_CACHE_SECONDS = 600
 
 
@@ -142,7 +144,9 @@ def access_facts(user) -> AccessFacts:
     if memo is not None and memo[0] == _generation:
         return memo[1]
     key = access_cache_key(user.pk)
-    facts = cache.get(key)
+    facts = prefetch.take(user, key)  # read with the user, usually
+    if facts is None:
+        facts = cache.get(key)
     if facts is None:
         facts = _load(user)
         cache.set(key, facts, ACCESS_CACHE_SECONDS)
@@ -157,6 +161,7 @@ def access_forget(user_id: int | None) -> None:
     if user_id is None:
         return
     _generation += 1
+    prefetch.forgotten()
     key = access_cache_key(user_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))

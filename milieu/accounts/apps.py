@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from milieu.core import bench, demo
+        from milieu.core import bench, demo, prefetch
 
         from . import bench as accounts_bench
         from . import demo as accounts_demo
@@ -21,3 +21,6 @@ class AccountsConfig(AppConfig):
         demo.register("accounts", accounts_demo.load, order=20)
         demo.register("identity", accounts_demo.load_identity, order=30)
         bench.register("accounts", accounts_bench.generate, order=20)
+        from .access import access_cache_key
+
+        prefetch.register(access_cache_key)  # read with the logged-in user

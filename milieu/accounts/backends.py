@@ -12,6 +12,8 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
 
+from milieu.core import prefetch
+
 USER_CACHE_SECONDS = 300
 
 
@@ -21,18 +23,24 @@ def user_cache_key(user_id) -> str:
 
 def user_forget(user_id) -> None:
     key = user_cache_key(user_id)
+    prefetch.forgotten()
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 
 
 class CachedUserBackend(DjangoModelBackend):
     def get_user(self, user_id):
+        """The user from the cache (else the database), with the other entries every request
+        reads (`core.prefetch`) in the same round trip."""
         key = user_cache_key(user_id)
-        user = cache.get(key)
+        found = cache.get_many([key, *prefetch.keys_for(user_id)])
+        user = found.pop(key, None)
         if user is None:
             user = super().get_user(user_id)
             if user is not None:
                 cache.set(key, user, USER_CACHE_SECONDS)
+        if user is not None:
+            prefetch.stash(user, found)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -8,7 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from milieu.core import bench, demo
+        from milieu.core import bench, demo, prefetch
 
         from . import bench as notifications_bench
         from . import channels, permissions  # noqa: F401  (registers the rules)
@@ -16,6 +16,9 @@ class NotificationsConfig(AppConfig):
 
         demo.register("notifications", notifications_demo.load, order=40)
         bench.register("notifications", notifications_bench.generate, order=30)
+        from .selectors import unread_cache_key
+
+        prefetch.register(unread_cache_key)  # the badge of every page, read with the user
         from .registry import EMAIL, IN_APP, Topic, register_channel, register_topic
 
         for channel in (channels.InAppChannel(), channels.EmailChannel(), channels.SmsChannel()):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from milieu.core import prefetch
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.territory.models import District
 
@@ -96,7 +97,9 @@ def notification_unread_count(*, user) -> int:
     cache, else one query on the partial index `notification_unread`. The writes that change it
     (`notify`, the alert fan-out, marking read) call `unread_forget`."""
     key = unread_cache_key(user.pk)
-    count = cache.get(key)
+    count = prefetch.take(user, key)  # read with the user, usually
+    if count is None:
+        count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(user=user, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_CACHE_SECONDS)
@@ -106,6 +109,7 @@ def notification_unread_count(*, user) -> int:
 def unread_forget(user_ids: Iterable[int]) -> None:
     """Forget the unread counts of these people, now and again after the commit."""
     keys = [unread_cache_key(user_id) for user_id in user_ids]
+    prefetch.forgotten()
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
