@@ -17,6 +17,7 @@ the voucher is created. Validation is one conditional UPDATE, so a voucher is us
 import csv
 import io
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -138,7 +139,7 @@ def offer_list(
     return offers
 
 
-def offer_merchants(*, visible_to) -> list[dict]:
+def offer_merchants(*, visible_to) -> Sequence[Mapping[str, object]]:
     """The merchants that have an offer for this citizen now (id and name, by name): the
     choices of the offers' merchant filter."""
     return list(
