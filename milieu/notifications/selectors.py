@@ -6,6 +6,7 @@ person's, and there is no lookup by id alone.
 
 import base64
 import binascii
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,21 +90,35 @@ UNREAD_CACHE_SECONDS = 300
 
 
 def unread_cache_key(user_id: int) -> str:
-    return f"notifications:unread:v1:{user_id}"
+    return f"notifications:unread:v2:{user_id}"
+
+
+@dataclass(frozen=True)
+class UnreadState:
+    count: int
+    # Random, new each time the entry is computed again: every change to the person's
+    # notifications forgets the entry (`unread_forget`), so the version names one state of them.
+    version: str
+
+
+def notification_unread_state(*, user) -> UnreadState:
+    """The person's unread count and the version of their notifications: from the cache, else
+    one query on the partial index `notification_unread`. The writes that change notifications
+    (`notify`, the alert fan-out, marking read) call `unread_forget`."""
+    key = unread_cache_key(user.pk)
+    state = prefetch.take(user, key)  # read with the user, usually
+    if state is None:
+        state = cache.get(key)
+    if state is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        state = UnreadState(count=count, version=secrets.token_hex(6))
+        cache.set(key, state, UNREAD_CACHE_SECONDS)
+    return state
 
 
 def notification_unread_count(*, user) -> int:
-    """How many of the person's notifications are unread (the badge of every page): from the
-    cache, else one query on the partial index `notification_unread`. The writes that change it
-    (`notify`, the alert fan-out, marking read) call `unread_forget`."""
-    key = unread_cache_key(user.pk)
-    count = prefetch.take(user, key)  # read with the user, usually
-    if count is None:
-        count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_CACHE_SECONDS)
-    return count
+    """How many of the person's notifications are unread (the badge of every page)."""
+    return notification_unread_state(user=user).count
 
 
 def unread_forget(user_ids: Iterable[int]) -> None:

@@ -10,7 +10,11 @@ from milieu.accounts.tests.factories import citizen_of
 from milieu.core import prefetch
 from milieu.notifications import services as notification_services
 from milieu.notifications.models import Notification
-from milieu.notifications.selectors import notification_unread_count, unread_cache_key
+from milieu.notifications.selectors import (
+    UnreadState,
+    notification_unread_count,
+    unread_cache_key,
+)
 from milieu.territory.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +65,7 @@ def test_a_page_reads_the_user_facts_and_unread_count_in_one_round_trip(monkeypa
 def test_a_stashed_value_is_not_used_after_a_forget(monkeypatch):
     person = citizen_of(MunicipalityFactory())
     key = unread_cache_key(person.pk)
-    prefetch.stash(person, {key: 7})
+    prefetch.stash(person, {key: UnreadState(count=7, version="stashed")})
     assert notification_unread_count(user=person) == 7
 
     Notification.objects.create(user=person, topic="account", key="a", title="Nouveau")

@@ -61,14 +61,14 @@ def test_the_centre_lists_my_notifications_newest_first_30_a_page():
     first = client.get("/fr/notifications/")
     assert first.status_code == 200
     assert titles(first.content.decode()) == [f"Avis {n}" for n in range(64, 34, -1)]
-    cursor = first.context["page"].next_cursor
+    cursor = first.context["next_cursor"]
     assert f"?cursor={cursor}" in first.content.decode()
 
     second = client.get("/fr/notifications/", {"cursor": cursor})
     assert titles(second.content.decode()) == [f"Avis {n}" for n in range(34, 4, -1)]
-    third = client.get("/fr/notifications/", {"cursor": second.context["page"].next_cursor})
+    third = client.get("/fr/notifications/", {"cursor": second.context["next_cursor"]})
     assert titles(third.content.decode()) == [f"Avis {n}" for n in range(4, -1, -1)]
-    assert third.context["page"].next_cursor is None
+    assert third.context["next_cursor"] is None
     assert 'rel="next"' not in third.content.decode()
 
 
@@ -315,3 +315,28 @@ def test_a_full_page_of_long_notifications_stays_under_100_kb():
         assert response.status_code == 200
         assert page_weight(response.content) < 100 * 1024, url
     assert settings.STATIC_URL == "/static/"
+
+
+def test_the_centre_is_served_from_the_cache_until_my_notifications_change():
+    from milieu.notifications import services
+
+    user = UserFactory()
+    make_notifications(user, 3)
+    client = logged_in(user)
+    assert titles(client.get("/en/notifications/").content.decode())[0] == "Avis 2"
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/en/notifications/").content.decode()
+    assert not [q for q in queries if "notifications_notification" in q["sql"]]
+    assert html.count('<li class="unread">') == 3
+
+    services.notify(user=user, topic="account", key="new", title="Tout nouveau")
+    assert "Tout nouveau" in client.get("/en/notifications/").content.decode()
+
+    services.notification_mark_read(actor=user, notification_ids=None)
+    html = client.get("/en/notifications/").content.decode()
+    assert '<li class="unread">' not in html
+    assert "Mark as read" not in html
+
+    french = client.get("/fr/notifications/").content.decode()
+    assert "Marquer" not in french and "Unread" not in french  # its own language, not a copy

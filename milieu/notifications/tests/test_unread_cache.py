@@ -28,7 +28,7 @@ def test_the_count_is_counted_once_then_read_from_the_cache():
         assert unread(person) == 1
 
     assert (len(cold), len(warm)) == (1, 0)
-    assert cache.get(selectors.unread_cache_key(person.pk)) == 1
+    assert cache.get(selectors.unread_cache_key(person.pk)).count == 1
 
 
 def test_a_new_notification_and_marking_read_change_the_cached_count():
