@@ -44,6 +44,8 @@ def list_modules(request: MilieuRequest):
 @paginate
 def list_municipalities(request: MilieuRequest, region: str | None = None, q: str = ""):
     region_obj = selectors.region_get(slug=region) if region else None
+    if not q.strip():
+        return selectors.municipality_directory(region=region_obj)  # cached
     return selectors.municipality_list(region=region_obj, query=q[:100])
 
 

@@ -80,3 +80,18 @@ def region_members(*, slug: str) -> tuple[Region, list[Municipality]]:
         cached = (region, list(municipality_list(region=region)))
         cache.set(key, cached, MUNICIPALITY_CACHE_SECONDS)
     return cached
+
+
+def directory_cache_key(region_slug: str | None) -> str:
+    return f"territory:directory:v1:{region_slug or '*'}"
+
+
+def municipality_directory(*, region: Region | None = None) -> list[Municipality]:
+    """Every municipality (of a region), by name, as the public API lists them: from the cache,
+    forgotten with the municipalities (`territory.signals`)."""
+    key = directory_cache_key(region.slug if region else None)
+    municipalities = cache.get(key)
+    if municipalities is None:
+        municipalities = list(municipality_list(region=region))
+        cache.set(key, municipalities, MUNICIPALITY_CACHE_SECONDS)
+    return municipalities

@@ -11,15 +11,17 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Municipality, Region
-from .selectors import municipality_cache_key, region_cache_key
+from .selectors import directory_cache_key, municipality_cache_key, region_cache_key
 
 
 def municipality_forget(*slugs: str) -> None:
-    """Drop the cached copies, and the region pages (they list the municipalities; there are
-    few), now and again after the commit, so that no request running meanwhile can put the old
+    """Drop the cached copies, the region pages and the directories (they list the
+    municipalities; there are few regions), now and again after the commit, so that no request running meanwhile can put the old
     rows back for long."""
     keys = [municipality_cache_key(slug) for slug in slugs]
-    keys += [region_cache_key(slug) for slug in Region.objects.values_list("slug", flat=True)]
+    regions = list(Region.objects.values_list("slug", flat=True))
+    keys += [region_cache_key(slug) for slug in regions]
+    keys += [directory_cache_key(slug) for slug in [*regions, None]]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

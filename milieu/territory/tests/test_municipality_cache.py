@@ -95,3 +95,23 @@ def test_the_region_page_is_served_from_the_cache(client, django_assert_num_quer
 
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+def test_the_api_directory_comes_from_the_cache_and_shows_a_change_at_once(client):
+    brossard = MunicipalityFactory(slug="brossard", name="Ville de Brossard")
+    MunicipalityFactory(slug="laprairie", name="Ville de La Prairie", region=brossard.region)
+    assert client.get("/api/v1/municipalities").status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/municipalities").json()
+    assert len(queries) == 0
+    assert body["count"] == 2
+
+    brossard.name = "Brossard"
+    brossard.save()
+    by_region = client.get(f"/api/v1/municipalities?region={brossard.region.slug}").json()
+    names = {m["name"] for m in client.get("/api/v1/municipalities").json()["items"]}
+    assert names == {"Brossard", "Ville de La Prairie"}
+    assert {m["name"] for m in by_region["items"]} == names
+    searched = client.get("/api/v1/municipalities?q=prairie").json()["items"]
+    assert [m["slug"] for m in searched] == ["laprairie"]
