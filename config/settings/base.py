@@ -257,7 +257,7 @@ LOGGING = {
     },
 }
 
-NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_PER_PAGE = 20  # small pages for slow connections; `limit` asks for more
 
 # --- OpenID Connect: Milieu as a provider (django-oauth-toolkit) and external providers ---
 # Other municipal systems "sign in with Milieu": authorization code + PKCE (S256) only, ID tokens
