@@ -11,6 +11,7 @@ with `QuerySet.update()`.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,10 +37,14 @@ class AccessFacts:
     citizen_ids: dict[int, datetime]  # municipality id -> expiry of the unrevoked id
     checks: dict[int, date]  # municipality id -> latest expiry of an unrevoked background check
     email_verified: bool
+    # Random, new each time the facts are read from the database: every change forgets them, so
+    # the version names one state of the person's roles, memberships, ids... (for caches of what
+    # is derived from them, e.g. GET /api/v1/me).
+    version: str
 
 
 def access_cache_key(user_id: int) -> str:
-    return f"accounts:access:v1:{user_id}"
+    return f"accounts:access:v2:{user_id}"
 
 
 def _load(user) -> AccessFacts:
@@ -130,6 +135,7 @@ def _load(user) -> AccessFacts:
         citizen_ids=citizen_ids,
         checks=checks,
         email_verified=email_verified,
+        version=secrets.token_hex(6),
     )
 
 

@@ -1,4 +1,8 @@
+import hashlib
+
+from django.core.cache import cache
 from django.db import transaction
+from django.http import JsonResponse
 from ninja import Router, Status
 from ninja.security import django_auth
 
@@ -7,6 +11,7 @@ from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
 
 from . import selectors, services
+from .access import access_facts
 from .permissions import has_mfa
 from .schemas import MeOut, MePatch, RoleIn, RoleOut
 
@@ -14,7 +19,24 @@ router = Router(tags=["accounts"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _me(user) -> dict:
+ME_CACHE_SECONDS = 300
+
+
+def _me(user) -> JsonResponse:
+    """What GET /api/v1/me says, kept in the cache for the current state of the person's access
+    facts (their memberships and roles: any change makes a new version) and account fields.
+    Validated by `MeOut` once, when it is computed; the cached copy is sent as it is."""
+    fields = (user.email, user.display_name, user.preferred_language, user.profile_visibility)
+    digest = hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
+    key = f"accounts:me:v1:{user.pk}:{access_facts(user).version}:{digest}"
+    me = cache.get(key)
+    if me is None:
+        me = MeOut.model_validate(_me_from_database(user)).model_dump(mode="json")
+        cache.set(key, me, ME_CACHE_SECONDS)
+    return JsonResponse(me)
+
+
+def _me_from_database(user) -> dict:
     return {
         "id": user.pk,
         "email": user.email,

@@ -37,6 +37,37 @@ def test_me_shows_memberships_and_roles(django_assert_max_num_queries):
     assert body["roles"] == [{"role": "staff", "municipality": "brossard", "region": None}]
 
 
+def test_me_comes_from_the_cache_until_my_account_memberships_or_roles_change():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from milieu.accounts import services
+
+    brossard, laprairie = MunicipalityFactory(slug="brossard"), MunicipalityFactory()
+    user = citizen_of(brossard, display_name="Camille")
+    client = Client()
+    client.force_login(user)
+    client.get("/api/v1/me")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/me").json()["display_name"] == "Camille"
+    assert [q["sql"] for q in queries if "accounts_" in q["sql"]] == []  # the session only
+
+    services.membership_join(actor=user, municipality=laprairie)
+    slugs = {m["municipality"] for m in client.get("/api/v1/me").json()["memberships"]}
+    assert slugs == {"brossard", laprairie.slug}
+
+    admin = with_role(laprairie, Role.ADMIN)
+    services.role_grant(actor=admin, municipality=laprairie, email=user.email, role=Role.STAFF)
+    assert client.get("/api/v1/me").json()["roles"] == [
+        {"role": "staff", "municipality": laprairie.slug, "region": None}
+    ]
+
+    user.display_name = "Camille T."
+    user.save()
+    assert client.get("/api/v1/me").json()["display_name"] == "Camille T."
+
+
 def test_patch_me_changes_profile_and_home():
     brossard = MunicipalityFactory(slug="brossard")
     magog = MunicipalityFactory(slug="magog")
