@@ -24,7 +24,7 @@ from . import registry
 from .delivery import wanted
 from .models import DeliverySettings, DistrictFollow, Notification, Preference
 
-PAGE_SIZE = 30
+PAGE_SIZE = 20  # small pages for slow connections and old phones
 MAX_PAGE_SIZE = 100
 
 

@@ -98,7 +98,7 @@ def _centre(request: AuthenticatedRequest, *, cursor: str | None = None, status:
 @login_required
 @require_GET
 def centre(request: AuthenticatedRequest) -> HttpResponse:
-    """My notifications, newest first, 30 a page (`?cursor=` for older ones)."""
+    """My notifications, newest first, 20 a page (`?cursor=` for older ones)."""
     return _centre(request, cursor=request.GET.get("cursor") or None)
 
 

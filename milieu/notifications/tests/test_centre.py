@@ -53,19 +53,19 @@ def badge(html: str) -> str:
     return match.group(1)
 
 
-def test_the_centre_lists_my_notifications_newest_first_30_a_page():
+def test_the_centre_lists_my_notifications_newest_first_20_a_page():
     user = UserFactory()
-    make_notifications(user, 65)
+    make_notifications(user, 45)
     client = logged_in(user)
 
     first = client.get("/fr/notifications/")
     assert first.status_code == 200
-    assert titles(first.content.decode()) == [f"Avis {n}" for n in range(64, 34, -1)]
+    assert titles(first.content.decode()) == [f"Avis {n}" for n in range(44, 24, -1)]
     cursor = first.context["next_cursor"]
     assert f"?cursor={cursor}" in first.content.decode()
 
     second = client.get("/fr/notifications/", {"cursor": cursor})
-    assert titles(second.content.decode()) == [f"Avis {n}" for n in range(34, 4, -1)]
+    assert titles(second.content.decode()) == [f"Avis {n}" for n in range(24, 4, -1)]
     third = client.get("/fr/notifications/", {"cursor": second.context["next_cursor"]})
     assert titles(third.content.decode()) == [f"Avis {n}" for n in range(4, -1, -1)]
     assert third.context["next_cursor"] is None

@@ -48,22 +48,22 @@ def make_notifications(user, count: int) -> list[Notification]:
 
 def test_my_notifications_newest_first_by_cursor_with_constant_queries():
     user = UserFactory()
-    make_notifications(user, 65)
+    make_notifications(user, 45)
     make_notifications(UserFactory(), 3)
     client = logged_in(user)
 
     cache.clear()  # measured cold: the visitor's access facts are read too
     with CaptureQueriesContext(connection) as first_queries:
         first = client.get("/api/v1/notifications").json()
-    assert [n["title"] for n in first["items"]] == [f"Avis {n}" for n in range(64, 34, -1)]
+    assert [n["title"] for n in first["items"]] == [f"Avis {n}" for n in range(44, 24, -1)]
     assert first["items"][0] == {
         "id": first["items"][0]["id"],
         "topic": "municipal_news",
-        "title": "Avis 64",
+        "title": "Avis 44",
         "body": "",
-        "url": "/fr/avis/64/",
+        "url": "/fr/avis/44/",
         "urgent": False,
-        "created_at": "2026-01-15T16:04:00Z",
+        "created_at": "2026-01-15T15:44:00Z",
         "read_at": None,
         "unread": True,
     }
