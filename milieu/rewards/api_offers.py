@@ -1,14 +1,17 @@
 """Offers, redemption, vouchers and settlement over the API: the same services as the pages."""
 
+import json
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Router, Status
-from ninja.pagination import paginate
+from ninja import Header, Query, Router, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
+from milieu.accounts.access import access_facts
 from milieu.core.errors import ApplicationError
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
@@ -19,6 +22,7 @@ from .schemas_offers import (
     ManagedOfferOut,
     OfferIn,
     OfferOut,
+    OfferPageOut,
     OfferPatch,
     RedeemIn,
     SettlementOut,
@@ -43,14 +47,44 @@ def _voucher_out(voucher: Voucher) -> dict:
     }
 
 
-@router.get("/rewards/offers", response={200: list[OfferOut], 401: ErrorOut})
-@paginate
+OFFERS_CACHE_SECONDS = 60
+
+
+@router.get("/rewards/offers", response={200: OfferPageOut, 401: ErrorOut})
 def offers_list(
-    request: AuthenticatedRequest, merchant: int | None = None, kind: str | None = None
+    request: AuthenticatedRequest,
+    merchant: int | None = None,
+    kind: str | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
 ):
     """The offers I may redeem now, in the programs of my municipalities, soonest to end first
-    (paginated: `limit`, `offset`)."""
-    return offers.offer_list(visible_to=request.user, merchant_id=merchant, kind=kind)
+    (paginated: `limit`, `offset`).
+
+    Everyone with the same municipalities sees the same list: one copy per municipalities,
+    filters and page is kept for a minute at most, and forgotten when an offer, a merchant or a
+    program changes (`offers_changed`)."""
+    key = ":".join(
+        [
+            "rewards:offers-api:v1",
+            str(offers.offers_version()),
+            ",".join(map(str, sorted(access_facts(request.user).memberships))),
+            str(merchant or ""),
+            kind or "",
+            str(limit),
+            str(offset),
+            timezone.now().strftime("%Y%m%d%H%M"),  # validity is checked to the minute here
+        ]
+    )
+    body = cache.get(key)
+    if body is None:
+        found = offers.offer_list(visible_to=request.user, merchant_id=merchant, kind=kind)
+        page = OfferPageOut.model_validate(
+            {"items": list(found[offset : offset + limit]), "count": found.count()}
+        )
+        body = json.dumps(page.model_dump(), cls=NinjaJSONEncoder).encode()
+        cache.set(key, body, OFFERS_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get("/rewards/offers/{offer_id}", response={200: OfferOut, **ERRORS})

@@ -11,6 +11,9 @@ class RewardsConfig(AppConfig):
         from milieu.core import bench
 
         from . import bench as rewards_bench
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            signals,  # noqa: F401  (keeps the cached offer lists true)
+        )
 
         bench.register("rewards", rewards_bench.generate, order=40)

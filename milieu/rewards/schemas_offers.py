@@ -19,6 +19,11 @@ class OfferOut(Schema):
     active: bool
 
 
+class OfferPageOut(Schema):
+    items: list[OfferOut]
+    count: int
+
+
 class ManagedOfferOut(OfferOut):
     issued: int = 0
     validated: int = 0

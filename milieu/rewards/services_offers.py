@@ -17,12 +17,14 @@ the voucher is created. Validation is one conditional UPDATE, so a voucher is us
 import csv
 import io
 import secrets
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -113,6 +115,28 @@ def member_programs(user) -> QuerySet[Program]:
         Q(municipality_id__in=municipality_ids)
         | Q(region_id__in=Municipality.objects.filter(pk__in=municipality_ids).values("region_id"))
     )
+
+
+OFFERS_VERSION_KEY = "rewards:offers:version"
+
+
+def offers_version() -> int:
+    """The version of everything the offer lists show (offers, merchants, programs)."""
+    return cache.get(OFFERS_VERSION_KEY) or 0
+
+
+def offers_changed() -> None:
+    """A new version, now and again after the commit (so that a request reading between the
+    write and the commit cannot keep the old lists for long)."""
+
+    def bump() -> None:
+        try:
+            cache.incr(OFFERS_VERSION_KEY)
+        except ValueError:  # not in the cache (new, or evicted): any value but the last one
+            cache.set(OFFERS_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def offer_list(

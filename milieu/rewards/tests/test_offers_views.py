@@ -303,3 +303,37 @@ def test_the_offers_api_is_paginated(client, program, merchant):
     assert {o["id"] for o in body["items"] + rest} == set(
         Offer.objects.values_list("pk", flat=True)
     )
+
+
+def test_residents_of_one_town_share_the_cached_offer_list_until_an_offer_changes(
+    client, program, merchant
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_offer(program, merchant)
+    client.force_login(citizen_with_points(program, 10))
+    assert client.get("/api/v1/rewards/offers").json()["count"] == 1
+
+    client.force_login(citizen_with_points(program, 10))  # a neighbour
+    client.get("/api/v1/me")  # their own facts are read here, not by the list
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/rewards/offers").json()
+    assert [q["sql"] for q in queries if "rewards_offer" in q["sql"]] == []
+    assert [o["id"] for o in body["items"]] == [first.pk]
+
+    second = make_offer(program, merchant)
+    assert {o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]} == {
+        first.pk,
+        second.pk,
+    }
+    first.active = False
+    first.save()
+    assert [o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]] == [second.pk]
+
+    unverified = make_merchant(program, verified=False)
+    hidden = make_offer(program, unverified)
+    assert hidden.pk not in {o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]}
+    unverified.verified_at = timezone.now()
+    unverified.save()
+    assert hidden.pk in {o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]}
