@@ -2,13 +2,16 @@
 the SMTP relay and the SMS provider report bounces and failures."""
 
 import hmac
+import json
 
 import pydantic
 from django.conf import settings
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyHeader, django_auth
 
 from milieu.core.errors import ApplicationError
@@ -39,11 +42,22 @@ class PageQuery(Schema):
 
 @router.get("/notifications", response={200: NotificationPageOut, **ERRORS}, auth=django_auth)
 def list_notifications(request: AuthenticatedRequest, query: Query[PageQuery]):
-    """My notifications, newest first. Keyset pagination: follow `next_cursor`."""
-    page = selectors.notification_page(
-        user=request.user, cursor=query.cursor, page_size=query.page_size
-    )
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    """My notifications, newest first. Keyset pagination: follow `next_cursor`.
+
+    A page is kept in the cache for the current version of my notifications (any change makes a
+    new version, see `selectors.notification_unread_state`)."""
+    version = selectors.notification_unread_state(user=request.user).version
+    cursor, size = query.cursor or "", query.page_size
+    key = f"notifications:api-page:v1:{request.user.pk}:{version}:{size}:{cursor}"
+    body = cache.get(key)
+    if body is None:
+        page = selectors.notification_page(user=request.user, cursor=cursor, page_size=size)
+        out = NotificationPageOut.model_validate(
+            {"items": page.items, "next_cursor": page.next_cursor}
+        )
+        body = json.dumps(out.model_dump(), cls=NinjaJSONEncoder).encode()
+        cache.set(key, body, selectors.UNREAD_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
 @router.get(

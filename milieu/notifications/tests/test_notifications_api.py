@@ -75,7 +75,8 @@ def test_my_notifications_newest_first_by_cursor_with_constant_queries():
         ).json()
     assert [n["title"] for n in last["items"]] == [f"Avis {n}" for n in range(4, -1, -1)]
     assert last["next_cursor"] is None
-    assert len(first_queries) == len(last_queries) == 3  # session, user, one page
+    # session, user, the unread state (its version names the cached page), one page
+    assert len(first_queries) == len(last_queries) == 4
 
 
 def test_a_bad_cursor_is_a_clear_error():
@@ -395,3 +396,24 @@ def test_the_webhook_validates_its_input(settings, data, content_type):
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation"
+
+
+def test_a_cached_page_of_notifications_shows_a_change_at_once():
+    from milieu.notifications import services
+
+    user = UserFactory()
+    make_notifications(user, 2)
+    client = logged_in(user)
+    assert [n["unread"] for n in client.get("/api/v1/notifications").json()["items"]] == [
+        True,
+        True,
+    ]
+
+    services.notification_mark_read(actor=user, notification_ids=None)
+    assert [n["unread"] for n in client.get("/api/v1/notifications").json()["items"]] == [
+        False,
+        False,
+    ]
+    services.notify(user=user, topic="account", key="new", title="Tout nouveau")
+    titles = [n["title"] for n in client.get("/api/v1/notifications").json()["items"]]
+    assert "Tout nouveau" in titles and len(titles) == 3
