@@ -1,7 +1,11 @@
 """The rewards API: my wallet and its history, the till, earning rules and merchants."""
 
-from ninja import Router, Status
-from ninja.pagination import paginate
+import json
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
 from milieu.core.http import AuthenticatedRequest
@@ -13,7 +17,7 @@ from . import selectors, services
 from .models import EarningRule
 from .schemas import (
     AwardOut,
-    EntryOut,
+    EntryPageOut,
     MerchantIn,
     MerchantOut,
     PurchaseIn,
@@ -30,17 +34,46 @@ def _award_out(award: services.Award) -> dict:
     return {"posting_id": award.posting.pk, "points": award.points, "requested": award.requested}
 
 
+def _cached_json(key: str, compute) -> HttpResponse:
+    """The JSON body under `key` (a key that names a version), computed once."""
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(compute(), cls=NinjaJSONEncoder).encode()
+        cache.set(key, body, selectors.WALLETS_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
 @router.get("/rewards/wallets", response={200: list[WalletOut], 401: ErrorOut})
 def list_wallets(request: AuthenticatedRequest):
-    """My wallets (one per program) and their balances."""
-    return list(selectors.wallet_list(visible_to=request.user))
+    """My wallets (one per program) and their balances (from the cache until a posting on one
+    of them)."""
+    user = request.user
+    version = selectors.wallets_version(user=user)
+    return _cached_json(
+        f"rewards:wallets-api:v1:{user.pk}:{version}",
+        lambda: [
+            WalletOut.model_validate(w).model_dump() for w in selectors.wallet_list(visible_to=user)
+        ],
+    )
 
 
-@router.get("/rewards/history", response=list[EntryOut])
-@paginate
-def list_history(request: AuthenticatedRequest):
-    """Every movement of points on my wallets, newest first."""
-    return selectors.wallet_history(visible_to=request.user)
+@router.get("/rewards/history", response={200: EntryPageOut, 401: ErrorOut})
+def list_history(
+    request: AuthenticatedRequest,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
+    """Every movement of points on my wallets, newest first (paginated: `limit`, `offset`;
+    from the cache until a posting on one of them)."""
+    user = request.user
+    version = selectors.wallets_version(user=user)
+
+    def page() -> dict:
+        history = selectors.wallet_history(visible_to=user)
+        items = list(history[offset : offset + limit])
+        return EntryPageOut.model_validate({"items": items, "count": history.count()}).model_dump()
+
+    return _cached_json(f"rewards:history-api:v1:{user.pk}:{version}:{limit}:{offset}", page)
 
 
 @router.post("/rewards/till/purchase", response={200: AwardOut, **ERRORS})

@@ -17,3 +17,8 @@ class RewardsConfig(AppConfig):
         )
 
         bench.register("rewards", rewards_bench.generate, order=40)
+        from milieu.core import prefetch
+
+        from .selectors import wallets_cache_key
+
+        prefetch.register(wallets_cache_key)  # read with the logged-in user

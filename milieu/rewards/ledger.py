@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from milieu.core.errors import ApplicationError, Conflict
 
 from .models import Account, Entry, Posting, Program
+from .selectors import wallets_forget
 
 
 class InsufficientPoints(ApplicationError):
@@ -109,6 +110,7 @@ def post(
         )
         for pk, amount in lines.items():
             Account.objects.filter(pk=pk).update(balance=F("balance") + amount)
+        wallets_forget(a.user_id for a in accounts.values() if a.user_id is not None)
     return posting
 
 
@@ -118,9 +120,11 @@ def program_account(program: Program, kind: str) -> Account:
 
 
 def wallet(program: Program, user) -> Account:
-    account, _created = Account.objects.get_or_create(
+    account, created = Account.objects.get_or_create(
         program=program, kind=Account.Kind.WALLET, user=user
     )
+    if created:
+        wallets_forget([user.pk])
     return account
 
 
@@ -153,6 +157,11 @@ def check(*, repair: bool = False) -> CheckReport:
             mismatched.append((account_id, balance, actual))
             if repair:
                 Account.objects.filter(pk=account_id).update(balance=actual)
+                wallets_forget(
+                    Account.objects.filter(pk=account_id, user__isnull=False).values_list(
+                        "user_id", flat=True
+                    )
+                )
     unbalanced = list(
         Entry.objects.values("posting")
         .annotate(total=Sum("amount"))

@@ -18,6 +18,11 @@ class EntryOut(Schema):
     created_at: datetime = Field(..., alias="posting.created_at")
 
 
+class EntryPageOut(Schema):
+    items: list[EntryOut]
+    count: int
+
+
 class PurchaseIn(Schema):
     merchant_id: int
     card_token: str = Field(..., max_length=4096)

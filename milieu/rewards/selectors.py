@@ -1,12 +1,46 @@
 """Reads of the rewards program: wallets and their history, merchants."""
 
+import secrets
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from milieu.accounts.models import Role, User
+from milieu.core import prefetch
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
 from .models import Account, EarningRule, Entry, Merchant, Program
+
+WALLETS_CACHE_SECONDS = 300
+
+
+def wallets_cache_key(user_id: int) -> str:
+    return f"rewards:wallets:v1:{user_id}"
+
+
+def wallets_version(*, user: User) -> str:
+    """The version of the person's wallets and their history: random, new whenever it is read
+    again after a posting on one of their wallets or a new wallet forgot it (`wallets_forget`).
+    Lists cached under it never need forgetting themselves. Set before the lists are read, so a
+    posting that commits meanwhile forgets it."""
+    key = wallets_cache_key(user.pk)
+    version = prefetch.take(user, key) or cache.get(key)
+    if version is None:
+        version = secrets.token_hex(6)
+        cache.set(key, version, WALLETS_CACHE_SECONDS)
+    return version
+
+
+def wallets_forget(user_ids: Iterable[int]) -> None:
+    """Forget the versions of these people's wallets, now and again after the commit."""
+    keys = [wallets_cache_key(user_id) for user_id in user_ids]
+    prefetch.forgotten()
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def wallet_list(*, visible_to: User) -> QuerySet[Account]:

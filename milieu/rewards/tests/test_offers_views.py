@@ -337,3 +337,31 @@ def test_residents_of_one_town_share_the_cached_offer_list_until_an_offer_change
     unverified.verified_at = timezone.now()
     unverified.save()
     assert hidden.pk in {o["id"] for o in client.get("/api/v1/rewards/offers").json()["items"]}
+
+
+def test_my_wallets_and_history_come_from_the_cache_until_a_posting(client, program, merchant):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .offers_helpers import give_points
+
+    citizen = citizen_with_points(program, 100)
+    client.force_login(citizen)
+    assert client.get("/api/v1/rewards/wallets").json()[0]["balance"] == 100
+    assert client.get("/api/v1/rewards/history").json()["count"] == 1
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/rewards/wallets")
+        client.get("/api/v1/rewards/history")
+    assert [q["sql"] for q in queries if "rewards_" in q["sql"]] == []
+
+    give_points(program, citizen, 25)
+    assert client.get("/api/v1/rewards/wallets").json()[0]["balance"] == 125
+    assert client.get("/api/v1/rewards/history").json()["count"] == 2
+
+    offers.offer_redeem(
+        actor=citizen, offer=make_offer(program, merchant, points_price=30), key="r"
+    )
+    assert client.get("/api/v1/rewards/wallets").json()[0]["balance"] == 95
+    history = client.get("/api/v1/rewards/history?limit=1").json()
+    assert (history["count"], [e["amount"] for e in history["items"]]) == (3, [-30])
