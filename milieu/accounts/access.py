@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, DateTimeField, F, Value, When
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from milieu.core import prefetch
 
@@ -47,7 +50,7 @@ def access_cache_key(user_id: int) -> str:
     return f"accounts:access:v2:{user_id}"
 
 
-def _load(user) -> AccessFacts:
+def _facts_union(user_id: int):
     """All the facts in one query: a `UNION ALL` of one row per role, membership, consent,
     citizen id, background check, TOTP authenticator and verified email address."""
     from .models import (
@@ -73,33 +76,70 @@ def _load(user) -> AccessFacts:
     home = Case(When(is_home=True, then=Value("home")), default=Value("member"))
     queries = [
         rows(
-            RoleAssignment.objects.active().filter(user=user),
+            RoleAssignment.objects.active().filter(user_id=user_id),
             F("role"),
             F("municipality_id"),
             F("region_id"),
         ),
-        rows(Membership.objects.filter(user=user), home, F("municipality_id")),
+        rows(Membership.objects.filter(user_id=user_id), home, F("municipality_id")),
         rows(
-            ResidencyShareConsent.objects.filter(user=user, withdrawn_at__isnull=True),
+            ResidencyShareConsent.objects.filter(user_id=user_id, withdrawn_at__isnull=True),
             "shared",
             F("municipality_id"),
         ),
         rows(
-            CitizenId.objects.filter(user=user, revoked_at__isnull=True),
+            CitizenId.objects.filter(user_id=user_id, revoked_at__isnull=True),
             "id",
             F("municipality_id"),
             at=F("expires_at"),
         ),
         # Its last valid day, as midnight UTC of that day (the column must be a timestamp).
         rows(
-            BackgroundCheck.objects.filter(user=user, revoked_at__isnull=True),
+            BackgroundCheck.objects.filter(user_id=user_id, revoked_at__isnull=True),
             "check",
             F("municipality_id"),
             at=Cast("expires_on", DateTimeField()),
         ),
-        rows(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP), "mfa"),
-        rows(EmailAddress.objects.filter(user=user, verified=True), "email"),
+        rows(Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP), "mfa"),
+        rows(EmailAddress.objects.filter(user_id=user_id, verified=True), "email"),
     ]
+    return queries[0].union(*queries[1:], all=True)
+
+
+# The union's SQL, compiled once per database connection alias: building and compiling seven
+# querysets took two thirds of a cold request's facts (about 4 ms of 6.7 ms on PostgreSQL). The
+# user id is the only parameter that changes; it is found in the parameters by a sentinel.
+_SENTINEL = -7_300_000_000_001
+_compiled: dict[str, tuple[str, tuple, list[int]]] = {}
+
+
+def _fact_rows(user_id: int) -> list[tuple]:
+    compiled = _compiled.get(connection.alias)
+    if compiled is None:
+        sql, params = _facts_union(_SENTINEL).query.sql_with_params()
+        slots = [i for i, value in enumerate(params) if value == _SENTINEL]
+        if len(slots) != 7:  # one per branch; anything else means the query changed shape
+            raise RuntimeError(f"The access facts query has {len(slots)} user parameters.")
+        compiled = _compiled[connection.alias] = (sql, tuple(params), slots)
+    sql, template, slots = compiled
+    params = list(template)
+    for slot in slots:
+        params[slot] = user_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(value) -> Any:  # a datetime, or None for the rows that carry no time
+    """A timestamp as the ORM would give it (SQLite answers text, PostgreSQL a datetime)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _load(user) -> AccessFacts:
     roles: set[tuple[str, int | None, int | None]] = set()
     memberships: set[int] = set()
     shared: set[int] = set()
@@ -107,8 +147,8 @@ def _load(user) -> AccessFacts:
     checks: dict[int, date] = {}
     home_id = None
     has_mfa = email_verified = False
-    union = queries[0].union(*queries[1:], all=True)
-    for fact, municipality_id, region_id, at in union:
+    for fact, municipality_id, region_id, raw_at in _fact_rows(user.pk):
+        at = _aware(raw_at)
         if fact in ("home", "member"):
             memberships.add(municipality_id)
             if fact == "home":

@@ -145,3 +145,52 @@ def test_a_password_login_names_the_cached_backend():
     )
     assert response.status_code == 302
     assert client.session["_auth_user_backend"].startswith("milieu.accounts.backends.")
+
+
+def test_the_compiled_facts_query_answers_what_the_orm_answers():
+    """`access._fact_rows` runs the union's SQL compiled once; the ORM's own run of the same
+    queryset is the reference, for every kind of fact (on SQLite and on PostgreSQL)."""
+    from datetime import date
+
+    from milieu.accounts import access
+    from milieu.accounts.models import BackgroundCheck, ResidencyShareConsent
+    from milieu.accounts.tests.factories_card import resident_of
+
+    brossard, laprairie = MunicipalityFactory(), MunicipalityFactory()
+    person = resident_of(brossard).user  # home, citizen id, verified email
+    services.membership_join(actor=person, municipality=laprairie)
+    ResidencyShareConsent.objects.create(user=person, municipality=laprairie)
+    BackgroundCheck.objects.create(
+        user=person,
+        municipality=brossard,
+        kind="police",
+        checked_on=date(2026, 1, 5),
+        expires_on=date(2029, 1, 5),
+    )
+    RoleAssignment.objects.create(user=person, role=Role.STAFF, municipality=laprairie)
+    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={})
+    access_facts(with_role(brossard, Role.ADMIN))  # another person's facts compile it first
+
+    expected = sorted(
+        (fact, municipality, region, access._aware(at))
+        for fact, municipality, region, at in access._facts_union(person.pk)
+    )
+    got = sorted(
+        (fact, municipality, region, access._aware(at))
+        for fact, municipality, region, at in access._fact_rows(person.pk)
+    )
+    assert got == expected
+    assert {row[0] for row in got} == {
+        "home",
+        "member",
+        "shared",
+        "id",
+        "check",
+        "staff",
+        "mfa",
+        "email",
+    }
+    facts = access._load(person)
+    assert facts.checks == {brossard.pk: date(2029, 1, 5)}
+    assert set(facts.citizen_ids) == {brossard.pk}
+    assert facts.has_mfa and facts.email_verified and facts.shared == {laprairie.pk}
