@@ -1,5 +1,7 @@
 """Reads for territories. Territories themselves are public; districts depend on modules."""
 
+import secrets
+
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -70,14 +72,15 @@ def region_cache_key(slug: str) -> str:
     return f"territory:region:v1:{slug}"
 
 
-def region_members(*, slug: str) -> tuple[Region, list[Municipality]]:
-    """The region page: the region and its member municipalities, from the cache (forgotten
-    with the municipalities, see `territory.signals`)."""
+def region_members(*, slug: str) -> tuple[Region, list[Municipality], str]:
+    """The region page: the region, its member municipalities and a version of both (random,
+    new each time they are read again, so that what is rendered from them can be cached under
+    it), from the cache (forgotten with the municipalities, see `territory.signals`)."""
     key = region_cache_key(slug)
     cached = cache.get(key)
     if cached is None:
         region = region_get(slug=slug)
-        cached = (region, list(municipality_list(region=region)))
+        cached = (region, list(municipality_list(region=region)), secrets.token_hex(6))
         cache.set(key, cached, MUNICIPALITY_CACHE_SECONDS)
     return cached
 

@@ -25,14 +25,14 @@ SETTINGS_FIELDS = ("name", "brand_colour", "privacy_officer_name", "privacy_offi
 @require_GET
 def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
     try:
-        region, members = selectors.region_members(slug=region_slug)
+        region, members, version = selectors.region_members(slug=region_slug)
     except NotFound as error:
         raise Http404(str(error)) from None
     total = sum(m.population for m in members)
     return render(
         request,
         "territory/region_detail.html",
-        {"region": region, "members": members, "total_population": total},
+        {"region": region, "members": members, "version": version, "total_population": total},
     )
 
 

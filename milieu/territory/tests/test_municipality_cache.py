@@ -115,3 +115,11 @@ def test_the_api_directory_comes_from_the_cache_and_shows_a_change_at_once(clien
     assert {m["name"] for m in by_region["items"]} == names
     searched = client.get("/api/v1/municipalities?q=prairie").json()["items"]
     assert [m["slug"] for m in searched] == ["laprairie"]
+
+
+def test_the_region_rows_are_cached_per_language(client):
+    brossard = MunicipalityFactory(slug="brossard", kind="city")
+    url = f"/regions/{brossard.region.slug}/"
+    assert "Ville" in client.get(f"/fr{url}").content.decode()
+    english = client.get(f"/en{url}").content.decode()
+    assert "<td>City</td>" in english and "<td>Ville</td>" not in english
