@@ -51,9 +51,7 @@ def list_wallets(request: AuthenticatedRequest):
     version = selectors.wallets_version(user=user)
     return _cached_json(
         f"rewards:wallets-api:v1:{user.pk}:{version}",
-        lambda: [
-            WalletOut.model_validate(w).model_dump() for w in selectors.wallet_list(visible_to=user)
-        ],
+        lambda: selectors.my_wallets(user=user),
     )
 
 

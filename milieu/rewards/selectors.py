@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from milieu.accounts.models import Role, User
 from milieu.core import prefetch
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
@@ -50,6 +51,24 @@ def wallet_list(*, visible_to: User) -> QuerySet[Account]:
         .select_related("program")
         .order_by("program__name", "pk")
     )
+
+
+MY_WALLETS = CompiledQuery(
+    lambda user_id: (
+        Account.objects.filter(kind=Account.Kind.WALLET, user_id=user_id)
+        .order_by("program__name", "pk")
+        .values_list("id", "program__name", "balance")
+    )
+)
+
+
+def my_wallets(*, user: User) -> list[dict]:
+    """My wallets as the API shows them (id, program name, balance), from a query compiled
+    once per process (`core.compiled`)."""
+    return [
+        {"id": pk, "program": program, "balance": balance}
+        for pk, program, balance in MY_WALLETS.rows(user.pk)
+    ]
 
 
 def wallet_history(*, visible_to: User) -> QuerySet[Entry]:

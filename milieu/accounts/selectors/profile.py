@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from milieu.accounts.access import access_facts
 from milieu.accounts.models import Membership, RoleAssignment, User
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import NotFound, PermissionDenied
 from milieu.territory.models import Municipality
 
@@ -42,6 +43,50 @@ def membership_list(*, user: User) -> QuerySet[Membership]:
         .filter(user=user)
         .order_by("-is_home", "municipality__name")
     )
+
+
+# The person's own memberships and roles as `/api/v1/me` shows them, compiled once per process
+# (`core.compiled`): these two queries were most of a cold `/api/v1/me`.
+MY_MEMBERSHIPS = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.filter(user_id=user_id)
+        .order_by("-is_home", "municipality__name")
+        .values_list(
+            "municipality__slug", "municipality__name", "district_id", "district__name", "is_home"
+        )
+    )
+)
+MY_ROLES = CompiledQuery(
+    lambda user_id: (
+        RoleAssignment.objects.active()
+        .filter(user_id=user_id)
+        .order_by("role", "pk")
+        .values_list("role", "municipality__slug", "region__slug")
+    )
+)
+
+
+def my_memberships(*, user: User) -> list[dict]:
+    """My memberships, home first: municipality (slug), municipality_name, district_id,
+    district_name, is_home."""
+    return [
+        {
+            "municipality": slug,
+            "municipality_name": name,
+            "district_id": district_id,
+            "district_name": district_name,
+            "is_home": bool(is_home),
+        }
+        for slug, name, district_id, district_name, is_home in MY_MEMBERSHIPS.rows(user.pk)
+    ]
+
+
+def my_roles(*, user: User) -> list[dict]:
+    """My active roles: role, municipality (slug or None), region (slug or None)."""
+    return [
+        {"role": role, "municipality": municipality, "region": region}
+        for role, municipality, region in MY_ROLES.rows(user.pk)
+    ]
 
 
 def role_list(*, visible_to: User, municipality: Municipality) -> QuerySet[RoleAssignment]:

@@ -14,6 +14,7 @@ from milieu.accounts.models import Role, RoleAssignment, TrustLevel, User
 from milieu.accounts.permissions import has_mfa, is_municipal_staff
 from milieu.accounts.selectors import trust_level
 from milieu.accounts.tests.factories import citizen_of, with_role
+from milieu.core.compiled import aware
 from milieu.territory.tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_a_password_login_names_the_cached_backend():
 
 
 def test_the_compiled_facts_query_answers_what_the_orm_answers():
-    """`access._fact_rows` runs the union's SQL compiled once; the ORM's own run of the same
+    """`access.FACTS` runs the union's SQL compiled once; the ORM's own run of the same
     queryset is the reference, for every kind of fact (on SQLite and on PostgreSQL)."""
     from datetime import date
 
@@ -172,12 +173,12 @@ def test_the_compiled_facts_query_answers_what_the_orm_answers():
     access_facts(with_role(brossard, Role.ADMIN))  # another person's facts compile it first
 
     expected = sorted(
-        (fact, municipality, region, access._aware(at))
-        for fact, municipality, region, at in access._facts_union(person.pk)
+        (fact, municipality, region, aware(at))
+        for fact, municipality, region, at in access.FACTS.reference(person.pk)
     )
     got = sorted(
-        (fact, municipality, region, access._aware(at))
-        for fact, municipality, region, at in access._fact_rows(person.pk)
+        (fact, municipality, region, aware(at))
+        for fact, municipality, region, at in access.FACTS.rows(person.pk)
     )
     assert got == expected
     assert {row[0] for row in got} == {

@@ -143,3 +143,19 @@ def test_admin_lists_grants_and_revokes_roles_through_the_api():
     deleted = client.delete(f"/api/v1/municipalities/brossard/roles/{created.json()['id']}")
     assert deleted.status_code == 204
     assert len(client.get("/api/v1/municipalities/brossard/roles").json()) == 1
+
+
+def test_my_compiled_memberships_and_roles_answer_what_the_orm_answers():
+    from milieu.accounts.selectors import profile
+
+    brossard = MunicipalityFactory(slug="brossard")
+    user = with_role(brossard, Role.STAFF)
+    district = DistrictFactory(municipality=brossard)
+    Membership.objects.filter(user=user).update(district=district)
+    other = MunicipalityFactory()
+    Membership.objects.create(user=user, municipality=other)
+    with_role(other, Role.ADMIN)  # someone else's role, compiled first
+
+    for query in (profile.MY_MEMBERSHIPS, profile.MY_ROLES):
+        assert query.rows(user.pk) == [tuple(row) for row in query.reference(user.pk)]
+    assert profile.my_memberships(user=user)[0]["district_name"] == district.name

@@ -30,7 +30,7 @@ from milieu.notifications.models import (
     Notification,
     Preference,
 )
-from milieu.notifications.selectors import notification_page
+from milieu.notifications.selectors import PAGE_SIZE, notification_page
 from milieu.rewards import ledger
 from milieu.rewards.bench import GRANT, GRANT_KIND
 from milieu.rewards.models import Account, Entry, Merchant, Offer, Posting, Voucher
@@ -309,7 +309,7 @@ def test_every_sample_resident_has_a_valid_citizen_id_a_wallet_and_a_full_page_o
             assert wallet.balance >= 900_000
             assert wallet.entries.filter(posting__kind=GRANT_KIND, amount=GRANT).count() == 1
             page = notification_page(user=user)
-            assert len(page.items) == 30
+            assert len(page.items) == PAGE_SIZE
             assert page.next_cursor is not None
 
 

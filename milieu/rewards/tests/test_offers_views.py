@@ -357,6 +357,9 @@ def test_my_wallets_and_history_come_from_the_cache_until_a_posting(client, prog
 
     give_points(program, citizen, 25)
     assert client.get("/api/v1/rewards/wallets").json()[0]["balance"] == 125
+    from milieu.rewards.selectors import MY_WALLETS
+
+    assert MY_WALLETS.rows(citizen.pk) == [tuple(r) for r in MY_WALLETS.reference(citizen.pk)]
     assert client.get("/api/v1/rewards/history").json()["count"] == 2
 
     offers.offer_redeem(
