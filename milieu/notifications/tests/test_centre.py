@@ -340,3 +340,24 @@ def test_the_centre_is_served_from_the_cache_until_my_notifications_change():
 
     french = client.get("/fr/notifications/").content.decode()
     assert "Marquer" not in french and "Unread" not in french  # its own language, not a copy
+
+
+def test_the_compiled_first_page_is_the_page_the_orm_reads():
+    from milieu.notifications.selectors import FIELDS, PAGE_SIZE, notification_page
+
+    user = UserFactory()
+    make_notifications(user, PAGE_SIZE + 3)
+    Notification.objects.filter(user=user, key="n0").update(urgent=True, read_at=START)
+    make_notifications(UserFactory(), 2)
+
+    compiled = notification_page(user=user)  # the first page: the compiled query
+    reference = notification_page(user=user, page_size=PAGE_SIZE + 1)  # the ORM
+
+    def fields(items):
+        return [tuple(getattr(n, f) for f in FIELDS) for n in items]
+
+    assert fields(compiled.items) == fields(reference.items[:PAGE_SIZE])
+    assert compiled.next_cursor == selectors._encode_cursor(reference.items[PAGE_SIZE - 1])
+    last = notification_page(user=user, cursor=compiled.next_cursor)
+    assert [n.title for n in last.items] == ["Avis 2", "Avis 1", "Avis 0"]
+    assert last.items[-1].urgent is True and last.items[-1].read_at == START
