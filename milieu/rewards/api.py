@@ -66,12 +66,10 @@ def list_history(
     user = request.user
     version = selectors.wallets_version(user=user)
 
-    def page() -> dict:
-        history = selectors.wallet_history(visible_to=user)
-        items = list(history[offset : offset + limit])
-        return EntryPageOut.model_validate({"items": items, "count": history.count()}).model_dump()
-
-    return _cached_json(f"rewards:history-api:v1:{user.pk}:{version}:{limit}:{offset}", page)
+    return _cached_json(
+        f"rewards:history-api:v1:{user.pk}:{version}:{limit}:{offset}",
+        lambda: selectors.my_history(user=user, limit=limit, offset=offset),
+    )
 
 
 @router.post("/rewards/till/purchase", response={200: AwardOut, **ERRORS})

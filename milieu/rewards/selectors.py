@@ -5,11 +5,11 @@ from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from milieu.accounts.models import Role, User
 from milieu.core import prefetch
-from milieu.core.compiled import CompiledQuery
+from milieu.core.compiled import CompiledQuery, aware
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
@@ -69,6 +69,44 @@ def my_wallets(*, user: User) -> list[dict]:
         {"id": pk, "program": program, "balance": balance}
         for pk, program, balance in MY_WALLETS.rows(user.pk)
     ]
+
+
+HISTORY_PAGE = 20
+_HISTORY_FIELDS = ("id", "amount", "posting__kind", "account__program__name", "posting__created_at")
+MY_HISTORY_COUNT = CompiledQuery(  # one row (the count) grouped by the person, none if none
+    lambda user_id: (
+        Entry.objects.filter(account__kind=Account.Kind.WALLET, account__user_id=user_id)
+        .order_by()
+        .values("account__user_id")
+        .annotate(entries=Count("pk"))
+        .values_list("entries")
+    )
+)
+MY_HISTORY_FIRST_PAGE = CompiledQuery(
+    lambda user_id: (
+        Entry.objects.filter(account__kind=Account.Kind.WALLET, account__user_id=user_id)
+        .order_by("-pk")
+        .values_list(*_HISTORY_FIELDS)[:HISTORY_PAGE]
+    )
+)
+
+
+def my_history(*, user: User, limit: int, offset: int) -> dict:
+    """A page of my history as the API shows it ({"items": [...], "count": n}, newest first);
+    the first page of the default size from queries compiled once per process."""
+    if (limit, offset) == (HISTORY_PAGE, 0):
+        rows = MY_HISTORY_FIRST_PAGE.rows(user.pk)
+        counted = MY_HISTORY_COUNT.rows(user.pk)
+        count = counted[0][0] if counted else 0
+    else:
+        history = wallet_history(visible_to=user)
+        rows = list(history.values_list(*_HISTORY_FIELDS)[offset : offset + limit])
+        count = history.count()
+    items = [
+        {"id": pk, "amount": amount, "kind": kind, "program": program, "created_at": aware(at)}
+        for pk, amount, kind, program, at in rows
+    ]
+    return {"items": items, "count": count}
 
 
 def wallet_history(*, visible_to: User) -> QuerySet[Entry]:

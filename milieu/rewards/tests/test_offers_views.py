@@ -368,3 +368,7 @@ def test_my_wallets_and_history_come_from_the_cache_until_a_posting(client, prog
     assert client.get("/api/v1/rewards/wallets").json()[0]["balance"] == 95
     history = client.get("/api/v1/rewards/history?limit=1").json()
     assert (history["count"], [e["amount"] for e in history["items"]]) == (3, [-30])
+    first_page = client.get("/api/v1/rewards/history").json()  # the compiled queries
+    assert first_page == client.get("/api/v1/rewards/history?limit=21").json()  # the ORM
+    client.force_login(citizen_with_points(program, 0))
+    assert client.get("/api/v1/rewards/history").json() == {"items": [], "count": 0}
