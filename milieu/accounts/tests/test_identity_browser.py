@@ -12,16 +12,19 @@ test-results/.
 """
 
 import base64
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from django.conf import settings
 from django.utils import timezone, translation
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
+from PIL import Image
 from playwright.sync_api import (
     Locator,
     Page,
@@ -208,6 +211,9 @@ def test_a_citizen_verified_by_registry_letter_shows_and_checks_the_card_offline
     assert claims["name"] == NAME
     assert set(claims) == set(card.CLAIMS)  # nothing else: no address, no email
     _screenshot(page, "2-card-online")
+    # The QR code as the browser drew it scans to the card's token.
+    scanned = zxingcpp.read_barcode(Image.open(io.BytesIO(page.screenshot(full_page=True))))
+    assert scanned is not None and scanned.text == token
 
     # --- The verifier, once online: it downloads the keys and the revocation list -------------
     page.goto(f"{base}/fr/card/verify/")
