@@ -18,7 +18,6 @@ from datetime import date, datetime
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import BigIntegerField, Case, DateTimeField, F, Value, When
 from django.db.models.functions import Cast
 
@@ -177,7 +176,4 @@ def access_forget(user_id: int | None) -> None:
     if user_id is None:
         return
     _generation += 1
-    prefetch.forgotten()
-    key = access_cache_key(user_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    prefetch.forget([access_cache_key(user_id)])

@@ -1,11 +1,11 @@
 import hashlib
 
-from django.core.cache import cache
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.security import django_auth
 
+from milieu.core import caching
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
@@ -22,18 +22,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 ME_CACHE_SECONDS = 300
 
 
-def _me(user) -> JsonResponse:
+def _me(user) -> HttpResponse:
     """What GET /api/v1/me says, kept in the cache for the current state of the person's access
     facts (their memberships and roles: any change makes a new version) and account fields.
     Built in `MeOut`'s shape from compiled queries (`selectors.my_memberships`, `my_roles`)."""
     fields = (user.email, user.display_name, user.preferred_language, user.profile_visibility)
     digest = hashlib.sha256(repr(fields).encode()).hexdigest()[:16]
     key = f"accounts:me:v1:{user.pk}:{access_facts(user).version}:{digest}"
-    me = cache.get(key)
-    if me is None:
-        me = _me_from_database(user)
-        cache.set(key, me, ME_CACHE_SECONDS)
-    return JsonResponse(me)
+    return caching.json_response(key, lambda: _me_from_database(user), ME_CACHE_SECONDS)
 
 
 def _me_from_database(user) -> dict:

@@ -10,7 +10,6 @@ deactivation), so that a session never outlives what the database says about its
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
-from django.db import transaction
 
 from milieu.core import prefetch
 
@@ -22,10 +21,7 @@ def user_cache_key(user_id) -> str:
 
 
 def user_forget(user_id) -> None:
-    key = user_cache_key(user_id)
-    prefetch.forgotten()
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    prefetch.forget([user_cache_key(user_id)])
 
 
 class CachedUserBackend(DjangoModelBackend):

@@ -39,7 +39,6 @@ import functools
 import json
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -50,7 +49,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -58,6 +56,7 @@ from django.utils.translation import gettext_lazy as _
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 
+from milieu.core import caching
 from milieu.core.errors import ApplicationError
 from milieu.territory.models import Municipality
 
@@ -226,10 +225,7 @@ CARD_KEYS_VERSION_KEY = "accounts:card-keys:version"
 def card_keys_changed() -> None:
     """Bump the card keys' version: a card kept for reuse (`services.citizen_card_current`) is
     signed again with the new key."""
-    try:
-        cache.incr(CARD_KEYS_VERSION_KEY)
-    except ValueError:  # not in the cache (new, or evicted): any value but the last one
-        cache.set(CARD_KEYS_VERSION_KEY, time.time_ns(), None)
+    caching.bump(CARD_KEYS_VERSION_KEY)
 
 
 def card_keys_published(*, now: datetime | None = None) -> QuerySet[CardKey]:

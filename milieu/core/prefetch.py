@@ -14,8 +14,10 @@ Apps register the key of their entry in `AppConfig.ready()`:
     prefetch.register(unread_cache_key)  # a function of the user id
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from milieu.core import caching
 
 _key_functions: list[Callable[[int], str]] = []
 _generation = 0
@@ -47,3 +49,9 @@ def forgotten() -> None:
     """Called by every forget of a registered entry: what was stashed before may be stale."""
     global _generation
     _generation += 1
+
+
+def forget(keys: Iterable[str]) -> None:
+    """Forget entries read with the user (`caching.forget`), and the stashes of this process."""
+    forgotten()
+    caching.forget(keys)

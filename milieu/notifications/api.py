@@ -2,18 +2,16 @@
 the SMTP relay and the SMS provider report bounces and failures."""
 
 import hmac
-import json
 
 import pydantic
 from django.conf import settings
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import APIKeyHeader, django_auth
 
+from milieu.core import caching
 from milieu.core.errors import ApplicationError
 from milieu.core.http import AuthenticatedRequest, MilieuRequest
 from milieu.core.schemas import ErrorOut
@@ -49,15 +47,13 @@ def list_notifications(request: AuthenticatedRequest, query: Query[PageQuery]):
     version = selectors.notification_unread_state(user=request.user).version
     cursor, size = query.cursor or "", query.page_size
     key = f"notifications:api-page:v1:{request.user.pk}:{version}:{size}:{cursor}"
-    body = cache.get(key)
-    if body is None:
+
+    def page_out() -> dict:
         page = selectors.notification_page(user=request.user, cursor=cursor, page_size=size)
-        out = NotificationPageOut.model_validate(
-            {"items": page.items, "next_cursor": page.next_cursor}
-        )
-        body = json.dumps(out.model_dump(), cls=NinjaJSONEncoder).encode()
-        cache.set(key, body, selectors.UNREAD_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+        out = {"items": page.items, "next_cursor": page.next_cursor}
+        return NotificationPageOut.model_validate(out).model_dump()
+
+    return caching.json_response(key, page_out, selectors.UNREAD_CACHE_SECONDS)
 
 
 @router.get(

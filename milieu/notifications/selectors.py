@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -68,13 +67,15 @@ FIRST_PAGE = CompiledQuery(
 
 
 def _first_page_rows(user_id: int) -> list[Notification]:
-    return [
-        Notification(
-            user_id=user_id,
-            **dict(zip(FIELDS, row, strict=True)),
-        )
-        for row in FIRST_PAGE.rows(user_id)
-    ]
+    rows = []
+    for row in FIRST_PAGE.rows(user_id):
+        notification = Notification(user_id=user_id, **dict(zip(FIELDS, row, strict=True)))
+        # What the ORM's converters do (SQLite answers text and 0/1).
+        notification.created_at = aware(notification.created_at)
+        notification.read_at = aware(notification.read_at)
+        notification.urgent = bool(notification.urgent)
+        rows.append(notification)
+    return rows
 
 
 def notification_page(
@@ -88,10 +89,6 @@ def notification_page(
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     if not cursor and page_size == PAGE_SIZE:
         rows = _first_page_rows(user.pk)
-        for notification in rows:  # what the ORM's converters do (SQLite answers text, 0/1)
-            notification.created_at = aware(notification.created_at)
-            notification.read_at = aware(notification.read_at)
-            notification.urgent = bool(notification.urgent)
     else:
         qs = Notification.objects.filter(user=user)
         if cursor:
@@ -148,11 +145,7 @@ def notification_unread_count(*, user) -> int:
 
 def unread_forget(user_ids: Iterable[int]) -> None:
     """Forget the unread counts of these people, now and again after the commit."""
-    keys = [unread_cache_key(user_id) for user_id in user_ids]
-    prefetch.forgotten()
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    prefetch.forget(unread_cache_key(user_id) for user_id in user_ids)
 
 
 # --- Preferences --------------------------------------------------------------------------------

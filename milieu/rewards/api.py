@@ -1,13 +1,9 @@
 """The rewards API: my wallet and its history, the till, earning rules and merchants."""
 
-import json
-
-from django.core.cache import cache
-from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
+from milieu.core import caching
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.permissions import require
 from milieu.core.schemas import ErrorOut
@@ -34,24 +30,16 @@ def _award_out(award: services.Award) -> dict:
     return {"posting_id": award.posting.pk, "points": award.points, "requested": award.requested}
 
 
-def _cached_json(key: str, compute) -> HttpResponse:
-    """The JSON body under `key` (a key that names a version), computed once."""
-    body = cache.get(key)
-    if body is None:
-        body = json.dumps(compute(), cls=NinjaJSONEncoder).encode()
-        cache.set(key, body, selectors.WALLETS_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
-
-
 @router.get("/rewards/wallets", response={200: list[WalletOut], 401: ErrorOut})
 def list_wallets(request: AuthenticatedRequest):
     """My wallets (one per program) and their balances (from the cache until a posting on one
     of them)."""
     user = request.user
     version = selectors.wallets_version(user=user)
-    return _cached_json(
+    return caching.json_response(
         f"rewards:wallets-api:v1:{user.pk}:{version}",
         lambda: selectors.my_wallets(user=user),
+        selectors.WALLETS_CACHE_SECONDS,
     )
 
 
@@ -65,10 +53,10 @@ def list_history(
     from the cache until a posting on one of them)."""
     user = request.user
     version = selectors.wallets_version(user=user)
-
-    return _cached_json(
+    return caching.json_response(
         f"rewards:history-api:v1:{user.pk}:{version}:{limit}:{offset}",
         lambda: selectors.my_history(user=user, limit=limit, offset=offset),
+        selectors.WALLETS_CACHE_SECONDS,
     )
 
 

@@ -1,17 +1,15 @@
 """Offers, redemption, vouchers and settlement over the API: the same services as the pages."""
 
-import json
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
 from milieu.accounts.access import access_facts
+from milieu.core import caching
 from milieu.core.errors import ApplicationError
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
@@ -76,15 +74,13 @@ def offers_list(
             timezone.now().strftime("%Y%m%d%H%M"),  # validity is checked to the minute here
         ]
     )
-    body = cache.get(key)
-    if body is None:
+
+    def page() -> dict:
         found = offers.offer_list(visible_to=request.user, merchant_id=merchant, kind=kind)
-        page = OfferPageOut.model_validate(
-            {"items": list(found[offset : offset + limit]), "count": found.count()}
-        )
-        body = json.dumps(page.model_dump(), cls=NinjaJSONEncoder).encode()
-        cache.set(key, body, OFFERS_CACHE_SECONDS)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+        items = list(found[offset : offset + limit])
+        return OfferPageOut.model_validate({"items": items, "count": found.count()}).model_dump()
+
+    return caching.json_response(key, page, OFFERS_CACHE_SECONDS)
 
 
 @router.get("/rewards/offers/{offer_id}", response={200: OfferOut, **ERRORS})

@@ -4,7 +4,6 @@ import secrets
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from milieu.accounts.models import Role, User
@@ -37,11 +36,7 @@ def wallets_version(*, user: User) -> str:
 
 def wallets_forget(user_ids: Iterable[int]) -> None:
     """Forget the versions of these people's wallets, now and again after the commit."""
-    keys = [wallets_cache_key(user_id) for user_id in user_ids]
-    prefetch.forgotten()
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    prefetch.forget(wallets_cache_key(user_id) for user_id in user_ids)
 
 
 def wallet_list(*, visible_to: User) -> QuerySet[Account]:

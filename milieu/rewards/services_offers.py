@@ -17,7 +17,6 @@ the voucher is created. Validation is one conditional UPDATE, so a voucher is us
 import csv
 import io
 import secrets
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,6 +33,7 @@ from django.utils.translation import gettext as _
 from milieu.accounts.access import access_facts
 from milieu.accounts.models import STAFF_ROLES, RoleAssignment
 from milieu.accounts.permissions import has_mfa, is_municipal_staff
+from milieu.core import caching
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.territory.models import Municipality
 
@@ -128,15 +128,8 @@ def offers_version() -> int:
 def offers_changed() -> None:
     """A new version, now and again after the commit (so that a request reading between the
     write and the commit cannot keep the old lists for long)."""
-
-    def bump() -> None:
-        try:
-            cache.incr(OFFERS_VERSION_KEY)
-        except ValueError:  # not in the cache (new, or evicted): any value but the last one
-            cache.set(OFFERS_VERSION_KEY, time.time_ns(), None)
-
-    bump()
-    transaction.on_commit(bump)
+    caching.bump(OFFERS_VERSION_KEY)
+    transaction.on_commit(lambda: caching.bump(OFFERS_VERSION_KEY))
 
 
 def offer_list(

@@ -5,10 +5,10 @@ Signals here only keep a cache true; they hold no business logic. Writes that by
 (`QuerySet.update`) call `municipality_forget` themselves.
 """
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from milieu.core import caching
 
 from .models import Municipality, Region
 from .selectors import directory_cache_key, municipality_cache_key, region_cache_key
@@ -22,8 +22,7 @@ def municipality_forget(*slugs: str) -> None:
     regions = list(Region.objects.values_list("slug", flat=True))
     keys += [region_cache_key(slug) for slug in regions]
     keys += [directory_cache_key(slug) for slug in [*regions, None]]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    caching.forget(keys)
 
 
 @receiver([post_save, post_delete], sender=Municipality)
