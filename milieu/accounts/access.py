@@ -17,7 +17,6 @@ from datetime import date, datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.db.models import BigIntegerField, Case, DateTimeField, F, Value, When
 from django.db.models.functions import Cast
 
@@ -159,12 +158,10 @@ def access_facts(user) -> AccessFacts:
     if memo is not None and memo[0] == _generation:
         return memo[1]
     key = access_cache_key(user.pk)
-    facts = prefetch.take(user, key)  # read with the user, usually
-    if facts is None:
-        facts = cache.get(key)
+    facts = prefetch.get(user, key)  # read with the user, usually
     if facts is None:
         facts = _load(user)
-        cache.set(key, facts, ACCESS_CACHE_SECONDS)
+        prefetch.put(user, key, facts, ACCESS_CACHE_SECONDS)
     user._milieu_access = (_generation, facts)
     return facts
 

@@ -67,6 +67,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def __getstate__(self) -> dict:
+        """Pickled (for the cache) without what a request memoised on it (`_milieu_*`: the
+        prefetched entries, the access facts, the trust levels)."""
+        state = super().__getstate__()
+        return {name: value for name, value in state.items() if not name.startswith("_milieu_")}
+
 
 class Membership(models.Model):
     """A person's tie to a municipality: exactly one home (with a district), any number visited."""

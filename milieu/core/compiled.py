@@ -8,8 +8,10 @@ the caller's, finds those sentinels among the compiled parameters, and from then
 in the real values and executes the SQL. Each query stays written with the ORM (and runs through
 it in `reference()`, which tests compare against).
 
-Only `values_list()` querysets: rows come back as tuples, without model instances or the ORM's
-converters; `aware()` gives a timestamp column what the ORM would have given.
+Only `values_list()` querysets: rows come back as tuples, without model instances; with
+`converted=True` the ORM's own converters are applied to them (what a backend returns as text or
+integers becomes datetimes, booleans...), else `aware()` gives a timestamp column what the ORM
+would have given.
 """
 
 from collections.abc import Callable, Sequence
@@ -26,14 +28,25 @@ SENTINELS = (-7_300_000_000_001, -7_300_000_000_002, -7_300_000_000_003)
 
 
 class CompiledQuery:
-    def __init__(self, build: Callable[..., QuerySet], *, arguments: int = 1) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, arguments: int = 1, converted: bool = False
+    ) -> None:
         """`build(*values)` returns the `values_list()` queryset for those values (ids)."""
         self.build = build
         self.sentinels = SENTINELS[:arguments]
-        self._compiled: dict[str, tuple[str, tuple, list[tuple[int, int]]]] = {}
+        self.converted = converted
+        self._compiled: dict[str, tuple[str, tuple, list[tuple[int, int]], Any]] = {}
 
-    def _compile(self) -> tuple[str, tuple, list[tuple[int, int]]]:
-        sql, params = self.build(*self.sentinels).query.sql_with_params()
+    def _compile(self) -> tuple[str, tuple, list[tuple[int, int]], Any]:
+        compiler = self.build(*self.sentinels).query.get_compiler(connection.alias)
+        sql, params = compiler.as_sql()
+        convert = None
+        if self.converted:
+            converters = compiler.get_converters(
+                [column[0] for column in compiler.select[: compiler.col_count]]
+            )
+            if converters:
+                convert = (compiler, converters)
         slots = [
             (index, self.sentinels.index(value))
             for index, value in enumerate(params)
@@ -41,19 +54,23 @@ class CompiledQuery:
         ]
         if {which for _index, which in slots} != set(range(len(self.sentinels))):
             raise RuntimeError(f"{self.build.__qualname__}: a value is not a query parameter.")
-        return sql, tuple(params), slots
+        return sql, tuple(params), slots, convert
 
     def rows(self, *values: Any) -> list[tuple]:
         compiled = self._compiled.get(connection.alias)
         if compiled is None:
             compiled = self._compiled[connection.alias] = self._compile()
-        sql, template, slots = compiled
+        sql, template, slots, convert = compiled
         params = list(template)
         for index, which in slots:
             params[index] = values[which]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        if convert is not None:
+            compiler, converters = convert
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+        return rows
 
     def reference(self, *values: Any) -> Sequence[tuple]:
         """The same rows through the ORM (for tests)."""

@@ -2,11 +2,20 @@ import logging
 import time
 import uuid
 
+from django.utils.functional import empty
+
+from milieu.core import prefetch
+
 logger = logging.getLogger("milieu.request")
 
 
 class RequestLogMiddleware:
-    """One structured log line per request: id, method, path, status, duration, user id."""
+    """One structured log line per request: id, method, path, status, duration, and the user id
+    when the request read the user (a request that never needs the person, such as a static
+    file or `/healthz`, does not load them just for the log).
+
+    It is also the end of the request for `core.prefetch`: the cache entries computed during
+    the request are written here, together."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,8 +23,11 @@ class RequestLogMiddleware:
     def __call__(self, request):
         request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         start = time.perf_counter()
-        response = self.get_response(request)
+        with prefetch.batch():
+            response = self.get_response(request)
         user = getattr(request, "user", None)
+        if getattr(user, "_wrapped", None) is empty:  # never read: not loaded for this
+            user = None
         logger.info(
             "request",
             extra={

@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from milieu.core import prefetch
@@ -123,18 +122,31 @@ class UnreadState:
     version: str
 
 
+# The count of every cold page of a logged-in person, compiled once (`core.compiled`): one row,
+# or none when nothing is unread (grouped by the person, on the partial index).
+UNREAD_COUNT = CompiledQuery(
+    lambda user_id: (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .values("user_id")
+        .annotate(unread=Count("pk"))
+        .values_list("unread")
+        .order_by()
+    )
+)
+
+
 def notification_unread_state(*, user) -> UnreadState:
     """The person's unread count and the version of their notifications: from the cache, else
     one query on the partial index `notification_unread`. The writes that change notifications
     (`notify`, the alert fan-out, marking read) call `unread_forget`."""
     key = unread_cache_key(user.pk)
-    state = prefetch.take(user, key)  # read with the user, usually
+    state = prefetch.get(user, key)  # read with the user, usually
     if state is None:
-        state = cache.get(key)
-    if state is None:
-        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
-        state = UnreadState(count=count, version=secrets.token_hex(6))
-        cache.set(key, state, UNREAD_CACHE_SECONDS)
+        rows = UNREAD_COUNT.rows(user.pk)
+        state = UnreadState(count=rows[0][0] if rows else 0, version=secrets.token_hex(6))
+        # Written now, not with the request's other entries: the centre caches its pages under
+        # this version, so a notification that commits from here on must find it to forget.
+        prefetch.put(user, key, state, UNREAD_CACHE_SECONDS, now=True)
     return state
 
 

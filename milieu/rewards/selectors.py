@@ -3,7 +3,6 @@
 import secrets
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from milieu.accounts.models import Role, User
@@ -27,10 +26,10 @@ def wallets_version(*, user: User) -> str:
     Lists cached under it never need forgetting themselves. Set before the lists are read, so a
     posting that commits meanwhile forgets it."""
     key = wallets_cache_key(user.pk)
-    version = prefetch.take(user, key) or cache.get(key)
+    version = prefetch.get(user, key)
     if version is None:
         version = secrets.token_hex(6)
-        cache.set(key, version, WALLETS_CACHE_SECONDS)
+        prefetch.put(user, key, version, WALLETS_CACHE_SECONDS, now=True)  # now: see above
     return version
 
 
