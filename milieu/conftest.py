@@ -37,7 +37,10 @@ def _empty_cache() -> Iterator[None]:
     cache lives as long as the worker process)."""
     from django.core.cache import cache
 
+    from milieu.core import pagecache
+
     cache.clear()
+    pagecache.clear()  # the shared pages live in the worker's memory
     yield
 
 

@@ -19,6 +19,11 @@ class NotificationsConfig(AppConfig):
         from .selectors import unread_cache_key
 
         prefetch.register(unread_cache_key)  # the badge of every page, read with the user
+        from milieu.core import pagecache
+
+        from .rendering import badge_for
+
+        pagecache.register_hole("notification-badge", badge_for)
         from .registry import EMAIL, IN_APP, Topic, register_channel, register_topic
 
         for channel in (channels.InAppChannel(), channels.EmailChannel(), channels.SmsChannel()):

@@ -77,3 +77,11 @@ def badge(count: int, *, oob: bool = False) -> SafeString:
         f'hx-get="{reverse("notifications:count")}" hx-trigger="every 60s" '
         f'hx-swap="outerHTML"{extra}>{"99+" if count > 99 else count}</span>'
     )
+
+
+def badge_for(request) -> SafeString:
+    """The badge of the person making the request (the hole of pages kept by `core.pagecache`)."""
+    from .selectors import notification_unread_count
+
+    user = request.user
+    return badge(notification_unread_count(user=user) if user.is_authenticated else 0)

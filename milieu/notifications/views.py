@@ -4,18 +4,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error
 
@@ -44,27 +42,9 @@ def _shorten(notification) -> None:
     notification.preview = Truncator(body).chars(PREVIEW_LENGTH) if notification.is_long else body
 
 
-CENTRE_CACHE_SECONDS = selectors.UNREAD_CACHE_SECONDS
-
-
 def _centre_items(request: AuthenticatedRequest, cursor: str | None) -> tuple[str, str | None]:
-    """One page of the centre's items (HTML) and the cursor of the next page, kept in the cache
-    for the current version of the person's notifications (a change makes a new version), in
-    the page's language and time zone."""
-    version = selectors.notification_unread_state(user=request.user).version
-    key = ":".join(
-        [
-            "notifications:centre:v1",
-            str(request.user.pk),
-            version,
-            get_language(),
-            timezone.get_current_timezone_name(),
-            cursor or "",
-        ]
-    )
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    """One page of the centre's items (HTML) and the cursor of the next page (the page itself
+    is kept rendered by `centre`, under the version of the person's notifications)."""
     try:
         page = selectors.notification_page(user=request.user, cursor=cursor)
     except ApplicationError:
@@ -72,34 +52,40 @@ def _centre_items(request: AuthenticatedRequest, cursor: str | None) -> tuple[st
     for notification in page.items:
         notification.safe_url = _safe_url(request, notification.url)  # type: ignore[attr-defined]
         _shorten(notification)
-    found = (str(centre_items(page.items)), page.next_cursor)
-    cache.set(key, found, CENTRE_CACHE_SECONDS)
-    return found
+    return str(centre_items(page.items)), page.next_cursor
+
+
+def _centre_context(request: AuthenticatedRequest, *, cursor: str | None) -> dict[str, Any]:
+    items, next_cursor = _centre_items(request, cursor)
+    return {
+        "items": mark_safe(items),  # noqa: S308 - centre_items escapes every value
+        "next_cursor": next_cursor,
+        "cursor": cursor,
+        "oob_badge": request.method == "POST",
+    }
 
 
 def _centre(request: AuthenticatedRequest, *, cursor: str | None = None, status: int = 200):
-    items, next_cursor = _centre_items(request, cursor)
     template = "notifications/centre.html"
     if request.htmx and request.method == "POST":
         template += "#notification-list"
-    return render(
-        request,
-        template,
-        {
-            "items": mark_safe(items),  # noqa: S308 - centre_items escapes every value
-            "next_cursor": next_cursor,
-            "cursor": cursor,
-            "oob_badge": request.method == "POST",
-        },
-        status=status,
-    )
+    return render(request, template, _centre_context(request, cursor=cursor), status=status)
 
 
 @login_required
 @require_GET
 def centre(request: AuthenticatedRequest) -> HttpResponse:
-    """My notifications, newest first, 20 a page (`?cursor=` for older ones)."""
-    return _centre(request, cursor=request.GET.get("cursor") or None)
+    """My notifications, newest first, 20 a page (`?cursor=` for older ones): kept rendered for
+    the current version of my notifications (`core.pagecache`)."""
+    cursor = request.GET.get("cursor") or None
+    version = selectors.notification_unread_state(user=request.user).version
+    return pagecache.render_page(
+        request,
+        "notifications/centre.html",
+        lambda: _centre_context(request, cursor=cursor),
+        vary=(version,),
+        per_person=True,
+    )
 
 
 @login_required

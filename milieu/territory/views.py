@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from milieu.accounts.models import TrustLevel
 from milieu.accounts.selectors import membership_status, trust_level
-from milieu.core import modules
+from milieu.core import modules, pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import (
     AuthenticatedRequest,
@@ -39,20 +39,31 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
 @require_GET
 @municipality_view
 def municipality_home(request: MilieuRequest) -> HttpResponse:
+    """Kept rendered per municipality, language and what the visitor may do here
+    (`core.pagecache`): four facts about the person, no more, decide what the page shows."""
     municipality = request.municipality
     membership = membership_status(user=request.user, municipality=municipality)
-    trust = trust_level(user=request.user, municipality=municipality)
-    return render(
+    is_resident = trust_level(user=request.user, municipality=municipality) >= TrustLevel.RESIDENT
+    can_manage = request.user.has_perm("territory.change_municipality", municipality)
+    can_manage_roles = request.user.has_perm("accounts.manage_roles", municipality)
+    return pagecache.render_page(
         request,
         "territory/municipality_home.html",
-        {
+        lambda: {
             "municipality": municipality,
             "enabled_modules": modules.enabled_modules(municipality),
             "membership": membership,
-            "is_resident": trust >= TrustLevel.RESIDENT,
-            "can_manage": request.user.has_perm("territory.change_municipality", municipality),
-            "can_manage_roles": request.user.has_perm("accounts.manage_roles", municipality),
+            "is_resident": is_resident,
+            "can_manage": can_manage,
+            "can_manage_roles": can_manage_roles,
         },
+        vary=(
+            membership and membership["is_home"],
+            membership is not None,
+            is_resident,
+            can_manage,
+            can_manage_roles,
+        ),
     )
 
 

@@ -7,6 +7,7 @@ without JavaScript its form posts here and the server gives the same verdict.
 
 import hashlib
 import json
+import re
 from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from milieu.accounts import card, selectors, services
 from milieu.accounts.services.card import CARD_REUSE_SECONDS
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest
 
@@ -40,6 +42,7 @@ SW_CACHE_VERSION = "1"  # bump to drop every cached copy when the caching rules 
 
 
 QR_QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
+DARK_RUN = re.compile(b"\x00+")
 
 
 def qr_svg(token: str) -> SafeString:
@@ -50,22 +53,18 @@ def qr_svg(token: str) -> SafeString:
     a pure-Python encoder took 9), then written as one path of horizontal runs of dark modules.
     """
     barcode = zxingcpp.create_barcode(token, zxingcpp.BarcodeFormat.QRCode, ec_level="L")
-    modules = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))  # 0: dark
-    size = modules.shape[0] if modules.shape else 0
+    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))  # one byte, 0: dark
+    size = image.shape[0] if image.shape else 0
+    pixels = image.tobytes()
     # One stroke per horizontal run of dark modules, through the middle of its row, each move
-    # relative to where the previous run ended (the shortest path text).
+    # relative to where the previous run ended (the shortest path text). The runs are found
+    # by the regular-expression engine, row by row (a loop over the modules took 1.5 ms).
     path, pen_x, pen_y = [], 0, 0
     for y in range(size):
-        x = 0
-        while x < size:
-            if modules[y, x]:
-                x += 1
-                continue
-            start = x
-            while x < size and not modules[y, x]:
-                x += 1
-            path.append(f"m{start - pen_x} {y - pen_y}h{x - start}")
-            pen_x, pen_y = x, y
+        for run in DARK_RUN.finditer(pixels, y * size, (y + 1) * size):
+            start, end = run.start() - y * size, run.end() - y * size
+            path.append(f"m{start - pen_x} {y - pen_y}h{end - start}")
+            pen_x, pen_y = end, y
     side = size + 2 * QR_QUIET_ZONE
     return mark_safe(  # noqa: S308 - numbers only
         f'<svg width="288" height="288" shape-rendering="crispEdges" aria-hidden="true" '
@@ -106,9 +105,27 @@ def card_detail(request: AuthenticatedRequest) -> HttpResponse:
         context["reason"] = error.code
         context["message"] = error.message
     else:
-        context["card"] = citizen_card
-        context["citizen_id"] = citizen_card.citizen_id
-        context["qr"] = qr_svg_cached(citizen_card)
+        # Kept rendered for as long as the card is reused (`core.pagecache`): the page shows the
+        # signed card and its municipality's name, nothing else about the person.
+        response = pagecache.render_page(
+            request,
+            "accounts/card_detail.html",
+            lambda: (
+                context
+                | {
+                    "card": citizen_card,
+                    "citizen_id": citizen_card.citizen_id,
+                    "qr": qr_svg_cached(citizen_card),
+                }
+            ),
+            vary=(
+                citizen_card.claims["jti"],
+                citizen_card.citizen_id.municipality.name,
+            ),
+            per_person=True,
+        )
+        patch_vary_headers(response, ["Cookie"])
+        return response
     response = render(request, "accounts/card_detail.html", context)
     patch_vary_headers(response, ["Cookie"])
     return response

@@ -1,0 +1,266 @@
+"""Pages rendered once and served many times, with the per-request values filled in.
+
+Rendering through the template language is most of what a warm page request costs (2 to 3 ms of
+the 4 ms of a logged-in municipality home, see docs/performance.md). Many pages depend on a few
+facts only: the municipality, the language, the time zone, whether the visitor is logged in and
+a few flags, or, for a personal page, versions of the person's data. Such a page is rendered once
+per variant and kept. What changes with every request is left as a *hole* in the kept text and
+filled in on each request: the CSRF token, the CSP nonce, and whatever an app registers
+(`register_hole`; the notifications app fills the unread badge).
+
+Two tiers:
+
+- **shared** (`per_person=False`): one rendering for everyone who sees the same variant, kept in
+  the worker's memory (a bounded LRU, `SHARED_SECONDS`). The template gets a `user` that answers
+  only `is_authenticated`: reading anything else about the person raises `PersonalDataRead`,
+  so a shared page cannot carry one person's data to another (the view passes what differs per
+  person as `vary` flags instead).
+- **personal** (`per_person=True`): one rendering per person and variant, in the shared cache
+  (Redis), for `PERSONAL_SECONDS`; `vary` names the versions of what the page shows.
+
+A request is served from these tiers only when it is a GET without flash messages to show. The
+markers of the holes carry a secret derived from `SECRET_KEY`, so text written by a user cannot
+open one.
+
+Parts of pages: `{% keep "name" %}…{% endkeep %}` (template library `pagecache`) keeps one
+fragment the same way, in the shared tier, per language, municipality and logged-in or not. The
+site's layout (`base.html`: head, header, footer) is kept so, which makes every page's first
+rendering about 2 ms cheaper; inside, `{% current_path %}` writes the request's path (a hole).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+SHARED_SECONDS = 600
+PERSONAL_SECONDS = 600
+SHARED_ENTRIES = 2_000  # per worker; a page is 4 to 15 KB
+CONTEXT_FLAG = "page_cache_rendering"  # true in the context while a page is rendered to be kept
+
+
+class PersonalDataRead(Exception):
+    """A page kept for many people read something about the person who caused its rendering."""
+
+
+class SharedViewer:
+    """The `user` of a shared page: logged in or not, nothing more."""
+
+    def __init__(self, is_authenticated: bool) -> None:
+        self.is_authenticated = is_authenticated
+        self.is_anonymous = not is_authenticated
+
+    def __getattr__(self, name: str) -> Any:
+        raise PersonalDataRead(
+            f"A page kept for many people reads user.{name}: pass what it needs as a `vary` "
+            "flag, or keep the page per person."
+        )
+
+
+class _Marks:
+    @cached_property
+    def secret(self) -> str:
+        return salted_hmac("milieu.core.pagecache", "holes", algorithm="sha256").hexdigest()[:12]
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(f"\ue000{self.secret}([a-z-]+)\ue001")
+
+
+_marks = _Marks()
+
+
+def hole(name: str) -> SafeString:
+    """The marker a template writes where the value of hole `name` goes."""
+    return mark_safe(f"\ue000{_marks.secret}{name}\ue001")  # noqa: S308 - ours, filled later
+
+
+_HOLES: dict[str, Callable[[HttpRequest], str]] = {}
+
+
+def register_hole(name: str, fill: Callable[[HttpRequest], str]) -> None:
+    """`fill(request)` returns the HTML that replaces `hole(name)` on each request (escaped by
+    the caller, as a template tag would)."""
+    if not re.fullmatch("[a-z-]+", name):
+        raise ValueError(f"hole names are lowercase words and dashes, not {name!r}")
+    _HOLES[name] = fill
+
+
+def _nonce(request: HttpRequest) -> str:
+    nonce = getattr(request, "_csp_nonce", None)
+    return str(nonce) if nonce is not None else ""
+
+
+def _path(request: HttpRequest) -> str:
+    return escape(request.get_full_path())
+
+
+register_hole("csrf", get_token)
+register_hole("nonce", _nonce)
+register_hole("path", _path)
+
+
+class _Shared:
+    """The worker's LRU of shared pages (thread-safe: gthread workers share it)."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            if found[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
+
+    def set(self, key: str, html: str, seconds: float) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic() + seconds, html)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.entries:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+_shared = _Shared(SHARED_ENTRIES)
+
+
+def clear() -> None:
+    """Forget the worker's shared pages (tests; the personal tier lives in the cache)."""
+    _shared.clear()
+
+
+def enabled() -> bool:
+    return getattr(settings, "MILIEU_PAGE_CACHE", True)
+
+
+def _servable(request: HttpRequest) -> bool:
+    if request.method != "GET" or not enabled():
+        return False
+    messages = getattr(request, "_messages", None)
+    return messages is None or len(messages) == 0  # len() reads them without using them up
+
+
+def _municipality_part(request: HttpRequest) -> tuple:
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        return ()
+    region = municipality.region
+    return (municipality.pk, municipality.updated_at, region.pk, region.slug, region.name)
+
+
+def page_key(
+    request: HttpRequest, template_name: str, vary: Iterable[Any], per_person: bool
+) -> str:
+    user = request.user
+    parts = (
+        template_name,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.get_full_path(),
+        bool(request.headers.get("HX-Request")),
+        user.is_authenticated,
+        user.pk if per_person else None,
+        _municipality_part(request),
+        tuple(vary),
+    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"pages:v1:{digest}"
+
+
+def fill(request: HttpRequest, html: str) -> str:
+    values: dict[str, str] = {}
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            values[name] = _HOLES[name](request)
+        return values[name]
+
+    return _marks.pattern.sub(value, html)
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+    *,
+    vary: Iterable[Any] = (),
+    per_person: bool = False,
+) -> HttpResponse:
+    """The page `template_name` with `context` (a dict, or a function called only when the
+    page must be rendered), from the tier's copy when there is one for this variant."""
+    if not _servable(request):
+        return HttpResponse(render_to_string(template_name, _context(context), request))
+    key = page_key(request, template_name, vary, per_person)
+    html = cache.get(key) if per_person else _shared.get(key)
+    if html is None:
+        kept = _context(context) | keeping(request, shared=not per_person)
+        html = render_to_string(template_name, kept, request)
+        if per_person:
+            cache.set(key, html, PERSONAL_SECONDS)
+        else:
+            _shared.set(key, html, SHARED_SECONDS)
+    return HttpResponse(fill(request, html))
+
+
+def keeping(request: HttpRequest, *, shared: bool) -> dict[str, Any]:
+    """What a rendering to keep sees instead of the request's own values."""
+    overrides: dict[str, Any] = {
+        CONTEXT_FLAG: True,
+        "csrf_token": hole("csrf"),
+        "csp_nonce": hole("nonce"),
+    }
+    if shared:
+        overrides["user"] = overrides["perms"] = SharedViewer(request.user.is_authenticated)
+    return overrides
+
+
+def fragment(request: HttpRequest, name: str, render: Callable[[], str], *, filled: bool) -> str:
+    """A part of a page kept in the shared tier: `render()` (called under `keeping`) once per
+    language, municipality and logged-in or not; `filled` fills its holes for this request."""
+    if not enabled():
+        return render()
+    parts = (
+        name,
+        get_language(),
+        request.user.is_authenticated,
+        bool(request.headers.get("HX-Request")),
+        _municipality_part(request),
+    )
+    key = "fragments:v1:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    html = _shared.get(key)
+    if html is None:
+        html = render()
+        _shared.set(key, html, SHARED_SECONDS)
+    return fill(request, html) if filled else html
+
+
+def _context(context: dict[str, Any] | Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    return context() if callable(context) else dict(context)

@@ -1,0 +1,52 @@
+"""`{% keep "name" %}…{% endkeep %}`: a part of a page rendered once and kept
+(`core.pagecache.fragment`), and `{% current_path %}`, the request's path as a hole."""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from milieu.core import pagecache
+
+register = template.Library()
+
+
+class KeepNode(template.Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> SafeString:
+        request = context.get("request")
+        if request is None or not hasattr(request, "user"):
+            return self.nodelist.render(context)
+        keeping = bool(context.get(pagecache.CONTEXT_FLAG))
+
+        def render() -> str:
+            with context.push(pagecache.keeping(request, shared=True)):
+                return self.nodelist.render(context)
+
+        origin = getattr(self, "origin", None)
+        name = f"{origin.template_name if origin else ''}:{self.name}"
+        html = pagecache.fragment(request, name, render, filled=not keeping)
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+
+@register.tag("keep")
+def keep(parser: template.base.Parser, token: template.base.Token) -> KeepNode:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% keep "name" %}…{% endkeep %}')
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    return KeepNode(nodelist, bits[1][1:-1])
+
+
+@register.simple_tag(takes_context=True)
+def current_path(context: template.Context) -> SafeString:
+    """The request's path and query, escaped; a hole inside what is kept."""
+    if context.get(pagecache.CONTEXT_FLAG):
+        return pagecache.hole("path")
+    request = context["request"]
+    return mark_safe(escape(request.get_full_path()))  # noqa: S308 - escaped
