@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
@@ -61,6 +62,8 @@ SEED_DB, RUN_DB = f"{DB_PREFIX}_seed", DB_PREFIX
 DEFAULT_DATABASE_SERVER = "postgres://postgres@127.0.0.1:5432"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 ANONYMOUS_MUNICIPALITY = "brossard"
+RESIDENT_DRAW_SEED = 1729
+RESIDENT_DRAWS = 100_000  # more than any run sends; request i takes draw i
 REGION = "idees-collectives"
 FAN_OUT_MUNICIPALITY = "brossard"
 KEEP_LOGS = 10  # runs whose server logs are kept in .data/logs/
@@ -442,6 +445,8 @@ class Scenario:
     warm_up: bool = True
     unit: str = "requests"
     skip: str | None = None
+    # Who makes request i (a resident's email), for the share of first visits in the results.
+    who: Callable[[int], str] | None = None
 
 
 @dataclass
@@ -558,21 +563,40 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         call = Call("GET", path, must_contain=must)
         return lambda _i: call
 
+    # Request i of a scenario comes from a resident drawn at random (seeded, with replacement),
+    # as visitors arrive in real traffic: each resident's first visit, which finds their cache
+    # entries empty, falls anywhere in the run. (Taken in turn, every first visit came in one
+    # burst at the start; the results report the share of first visits either way.)
+    draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311 - a load pattern
+        range(len(residents)), k=RESIDENT_DRAWS
+    )
+
+    def resident(i: int) -> tuple[str, str]:
+        return residents[draws[i % len(draws)]]
+
     def as_resident(path: Callable[[str], str], must: bytes | None = None) -> Callable:
         def make(i: int) -> Call:
-            email, slug = residents[i % len(residents)]
+            email, slug = resident(i)
             return Call("GET", path(slug), accounts.headers(email), must_contain=must)
 
         return make
 
     with_cards = [email for email, _slug in residents if email in accounts.tokens]
+    card_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(len(with_cards)), k=RESIDENT_DRAWS
+    )
+
+    def card_holder(i: int) -> str:
+        return with_cards[card_draws[i % len(card_draws)]]
+
+    def who(i: int) -> str:
+        return resident(i)[0]
 
     def card_page(i: int) -> Call:
-        email = with_cards[i % len(with_cards)]
-        return Call("GET", "/fr/card/", accounts.headers(email), must_contain=b"<svg")
+        return Call("GET", "/fr/card/", accounts.headers(card_holder(i)), must_contain=b"<svg")
 
     def verify(i: int) -> Call:
-        token = accounts.tokens[with_cards[i % len(with_cards)]]
+        token = accounts.tokens[card_holder(i)]
         body = json.dumps({"token": token}).encode()
         return Call(
             "POST",
@@ -620,13 +644,17 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "page",
             "GET /fr/<home>/, sample residents",
             as_resident(lambda slug: f"/fr/{slug}/", logged_in),
+            who=who,
         ),
-        Scenario("card", "page", "GET /fr/card/, residents with a card", card_page),
+        Scenario(
+            "card", "page", "GET /fr/card/, residents with a card", card_page, who=card_holder
+        ),
         Scenario(
             "notification_centre",
             "page",
             "GET /fr/notifications/",
             as_resident(lambda _s: "/fr/notifications/", logged_in),
+            who=who,
         ),
         Scenario(
             "api_municipalities",
@@ -635,31 +663,39 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             anonymous("/api/v1/municipalities", b'"items"'),
         ),
         Scenario(
-            "api_me", "page", "GET /api/v1/me", as_resident(lambda _s: "/api/v1/me", b'"email"')
+            "api_me",
+            "page",
+            "GET /api/v1/me",
+            as_resident(lambda _s: "/api/v1/me", b'"email"'),
+            who=who,
         ),
         Scenario(
             "api_notifications",
             "page",
             "GET /api/v1/notifications",
             as_resident(lambda _s: "/api/v1/notifications", b'"items"'),
+            who=who,
         ),
         Scenario(
             "api_wallets",
             "page",
             "GET /api/v1/rewards/wallets",
             as_resident(lambda _s: "/api/v1/rewards/wallets"),
+            who=who,
         ),
         Scenario(
             "api_history",
             "page",
             "GET /api/v1/rewards/history",
             as_resident(lambda _s: "/api/v1/rewards/history", b'"items"'),
+            who=who,
         ),
         Scenario(
             "api_offers",
             "page",
             "GET /api/v1/rewards/offers",
             as_resident(lambda _s: "/api/v1/rewards/offers"),
+            who=who,
         ),
         Scenario(
             "card_verify",
@@ -715,7 +751,7 @@ async def run_scenario(
             return stats.summary()
         first = 1
         if scenario.warm_up and args.warmup > 0:
-            await drive(
+            warm = await drive(
                 session,
                 base_url,
                 scenario.make_call,
@@ -724,6 +760,7 @@ async def run_scenario(
                 duration=args.warmup,
                 first_index=1,
             )
+            first += warm.requests  # the measured run goes on with the next requests
         limit = args.requests if scenario.limit is None else min(args.requests, scenario.limit - 1)
         stats = await drive(
             session,
@@ -734,7 +771,19 @@ async def run_scenario(
             duration=args.duration,
             first_index=first,
         )
-        return stats.summary()
+        summary = stats.summary()
+        if scenario.who is not None and stats.requests:
+            # The share of measured requests that were a person's first of the scenario (their
+            # per-person cache entries were then empty, as after a login or an expiry).
+            earlier = {scenario.who(i) for i in range(first)}
+            seen, firsts = set(earlier), 0
+            for i in range(first, first + stats.requests):
+                person = scenario.who(i)
+                if person not in seen:
+                    seen.add(person)
+                    firsts += 1
+            summary["first_visits"] = round(firsts / stats.requests, 3)
+        return summary
     finally:
         await session.close()
 

@@ -32,6 +32,17 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--as", dest="email", help="log in as this account first")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--cycle",
+        type=int,
+        default=0,
+        help="instead of --as: this many bench residents of the path's municipality, each asked "
+        "once cold (first time since the cache was flushed) then once warm",
+    )
+    parser.add_argument("--start", type=int, default=40_000, help="first resident for --cycle")
+    parser.add_argument(
+        "--after", help="with --cycle: each resident first asks for this path (not measured)"
+    )
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/milieu_bench")
@@ -73,6 +84,9 @@ def main() -> None:
             raise SystemExit(f"{args.path} answered {response.status_code}")
         return len(response.content)
 
+    if args.cycle:
+        cycle(args, client)
+        return
     size = once()  # warm: templates compiled, caches filled
     queries: list[str] = []
 
@@ -101,6 +115,54 @@ def main() -> None:
     for sql in queries:
         print(f"  {sql[:200]}")
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+
+
+def cycle(args: argparse.Namespace, client) -> None:
+    """The first visit of each of many residents, then their second: the cold path of the load
+    harness's scenarios, which cycle through their sample residents."""
+    from http.cookies import SimpleCookie
+
+    from django.utils import timezone
+
+    from milieu.accounts.models import User
+
+    parts = args.path.strip("/").split("/")
+    slug = parts[1] if len(parts) > 1 and parts[1] not in ("card", "notifications") else "brossard"
+    emails = [
+        f"resident-{slug}-{n:06d}@bench.milieu.test" for n in range(args.start, args.start + 4000)
+    ]
+    users = User.objects.filter(email__in=emails).order_by("email")
+    if "/card/" in args.path:  # the harness asks for the card of residents who have one
+        users = users.filter(
+            citizen_ids__revoked_at__isnull=True, citizen_ids__expires_at__gt=timezone.now()
+        ).distinct()
+    users = list(users[: args.cycle])
+    jars = []
+    for user in users:  # one client (one handler, as in a worker), a cookie jar per resident
+        client.cookies = SimpleCookie()
+        client.force_login(user)
+        jars.append(client.cookies)
+    client.cookies = SimpleCookie()
+    client.get(args.path)  # templates compiled
+    if args.after:  # what an earlier scenario of the harness leaves in the cache
+        for jar in jars:
+            client.cookies = jar
+            client.get(args.after)
+    for label in ("cold", "warm"):
+        profile = cProfile.Profile()
+        started = time.perf_counter()
+        if args.top and label == "cold":
+            profile.enable()
+        for jar in jars:
+            client.cookies = jar
+            response = client.get(args.path)
+            if response.status_code != 200:
+                raise SystemExit(f"{args.path} answered {response.status_code}")
+        profile.disable()
+        spent = (time.perf_counter() - started) / len(jars)
+        print(f"{args.path}, {label}, {len(jars)} residents: {spent * 1000:.2f} ms per request")
+        if label == "cold" and args.top:
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
