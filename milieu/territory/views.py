@@ -28,11 +28,17 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
         region, members, version = selectors.region_members(slug=region_slug)
     except NotFound as error:
         raise Http404(str(error)) from None
-    total = sum(m.population for m in members)
-    return render(
+    # Kept rendered for everyone (`core.pagecache`) under the version of the region's members.
+    return pagecache.render_page(
         request,
         "territory/region_detail.html",
-        {"region": region, "members": members, "version": version, "total_population": total},
+        lambda: {
+            "region": region,
+            "members": members,
+            "version": version,
+            "total_population": sum(m.population for m in members),
+        },
+        vary=(version,),
     )
 
 

@@ -230,3 +230,18 @@ def test_the_layout_is_kept_per_language_and_login_and_filled_per_request(monkey
     # head, header and footer once per language (the other pages reuse them)
     assert len(kept) == 6
     assert cache.get("fragments:never") is None  # the layout lives in the worker, not Redis
+
+
+def test_the_region_page_is_kept_until_its_members_change(monkeypatch):
+    brossard = MunicipalityFactory(name="Brossard")
+    region = Region.objects.get(pk=brossard.region_id)
+    client = Client()
+    assert "Brossard" in client.get(f"/en/regions/{region.slug}/").content.decode()
+    renderings = Renderings(monkeypatch)
+    client.get(f"/en/regions/{region.slug}/")
+    assert renderings.templates == []
+
+    MunicipalityFactory(name="La Prairie", region=region)
+
+    assert "La Prairie" in client.get(f"/en/regions/{region.slug}/").content.decode()
+    assert renderings.templates == ["territory/region_detail.html"]
