@@ -8,6 +8,7 @@ deactivation), so that a session never outlives what the database says about its
 """
 
 import copy
+import functools
 from typing import TYPE_CHECKING
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
@@ -28,13 +29,20 @@ def user_cache_key(user_id) -> str:
     return f"accounts:user:v1:{user_id}"
 
 
+@functools.cache
+def _user_fields() -> tuple[str, ...]:
+    """Every concrete column of the user (the models are loaded by the time this is asked)."""
+    from .models import User
+
+    return tuple(field.attname for field in User._meta.concrete_fields)
+
+
 def _user_query(user_id):
     from .models import User
 
-    return User.objects.filter(pk=user_id).values_list(*USER_FIELDS)
+    return User.objects.filter(pk=user_id).values_list(*_user_fields())
 
 
-USER_FIELDS: list[str] = []  # every concrete column, filled when the query is first compiled
 USER_ROW = CompiledQuery(_user_query, converted=True)
 
 
@@ -43,10 +51,8 @@ def user_row(user_id) -> "User | None":
     (`core.compiled`)."""
     from .models import User
 
-    if not USER_FIELDS:
-        USER_FIELDS.extend(field.attname for field in User._meta.concrete_fields)
     rows = USER_ROW.rows(int(user_id))
-    return User.from_db(connection.alias, USER_FIELDS, rows[0]) if rows else None
+    return User.from_db(connection.alias, _user_fields(), rows[0]) if rows else None
 
 
 def user_forget(user_id) -> None:
@@ -65,12 +71,10 @@ class CachedUserBackend(DjangoModelBackend):
             user = user_row(user_id)
             if user is None:
                 return None
-            prefetch.stash(user, found, others)
             # Written with the others at the end of the request: a copy as read from the
             # database, without what the request will memoise on the user meanwhile.
             prefetch.put(user, key, copy.copy(user), USER_CACHE_SECONDS)
-        else:
-            prefetch.stash(user, found, others)
+        prefetch.stash(user, found, others)
         return user if self.user_can_authenticate(user) else None
 
 

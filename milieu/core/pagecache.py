@@ -175,23 +175,31 @@ def _municipality_part(request: HttpRequest) -> tuple:
     return (municipality.pk, municipality.updated_at, region.pk, region.slug, region.name)
 
 
+def _key(prefix: str, request: HttpRequest, *parts: Any) -> str:
+    """A cache key for what varies with the language, logged-in or not, htmx or not, the
+    municipality of the URL, and `parts`."""
+    variant = (
+        get_language(),
+        request.user.is_authenticated,
+        bool(request.headers.get("HX-Request")),
+        _municipality_part(request),
+        *parts,
+    )
+    return f"{prefix}:{hashlib.blake2b(repr(variant).encode(), digest_size=16).hexdigest()}"
+
+
 def page_key(
     request: HttpRequest, template_name: str, vary: Iterable[Any], per_person: bool
 ) -> str:
-    user = request.user
-    parts = (
+    return _key(
+        "pages:v1",
+        request,
         template_name,
-        get_language(),
         timezone.get_current_timezone_name(),
         request.get_full_path(),
-        bool(request.headers.get("HX-Request")),
-        user.is_authenticated,
-        user.pk if per_person else None,
-        _municipality_part(request),
+        request.user.pk if per_person else None,
         tuple(vary),
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"pages:v1:{digest}"
 
 
 def fill(request: HttpRequest, html: str) -> str:
@@ -245,16 +253,7 @@ def keeping(request: HttpRequest, *, shared: bool) -> dict[str, Any]:
 def fragment(request: HttpRequest, name: str, render: Callable[[], str], *, filled: bool) -> str:
     """A part of a page kept in the shared tier: `render()` (called under `keeping`) once per
     language, municipality and logged-in or not; `filled` fills its holes for this request."""
-    if not enabled():
-        return render()
-    parts = (
-        name,
-        get_language(),
-        request.user.is_authenticated,
-        bool(request.headers.get("HX-Request")),
-        _municipality_part(request),
-    )
-    key = "fragments:v1:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = _key("fragments:v1", request, name)
     html = _shared.get(key)
     if html is None:
         html = render()

@@ -18,10 +18,10 @@ and read and keep it with `get(user, key)` and `put(user, key, value, seconds)`:
 - `get` answers from the stash, where an entry that was absent is known to be absent (no second
   round trip to find out again);
 - `put` (after computing a missing entry) keeps the value for the end of the request, when
-  `batch` (opened by `core.middleware` around each request) writes every entry computed during the request in one
-  `set_many`: the first request of a person after their entries expired computes the user, their
-  access facts and their unread count, and writes them in one round trip instead of three. A
-  forget in this process since the value was computed drops it (the write would put an old
+  `batch` (opened by `core.middleware` around each request) writes every entry computed during
+  the request in one `set_many`: the first request of a person after their entries expired
+  computes the user and their access facts, and writes them in one round trip instead of two.
+  A forget in this process since the value was computed drops it (the write would put an old
   value back). Outside a request (tasks, commands, a user not read by the backend) `put` writes
   at once.
 """

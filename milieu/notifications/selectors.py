@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from milieu.core import prefetch
-from milieu.core.compiled import CompiledQuery, aware
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.territory.models import District
 
@@ -61,19 +61,15 @@ FIRST_PAGE = CompiledQuery(
         Notification.objects.filter(user_id=user_id)
         .order_by("-created_at", "-pk")
         .values_list(*FIELDS)[: PAGE_SIZE + 1]
-    )
+    ),
+    converted=True,
 )
 
 
 def _first_page_rows(user_id: int) -> list[Notification]:
     rows = []
     for row in FIRST_PAGE.rows(user_id):
-        notification = Notification(user_id=user_id, **dict(zip(FIELDS, row, strict=True)))
-        # What the ORM's converters do (SQLite answers text and 0/1).
-        notification.created_at = aware(notification.created_at)
-        notification.read_at = aware(notification.read_at)
-        notification.urgent = bool(notification.urgent)
-        rows.append(notification)
+        rows.append(Notification(user_id=user_id, **dict(zip(FIELDS, row, strict=True))))
     return rows
 
 

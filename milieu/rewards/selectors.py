@@ -7,7 +7,7 @@ from django.db.models import Count, QuerySet
 
 from milieu.accounts.models import Role, User
 from milieu.core import prefetch
-from milieu.core.compiled import CompiledQuery, aware
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import NotFound
 from milieu.territory.models import Municipality
 
@@ -81,7 +81,8 @@ MY_HISTORY_FIRST_PAGE = CompiledQuery(
         Entry.objects.filter(account__kind=Account.Kind.WALLET, account__user_id=user_id)
         .order_by("-pk")
         .values_list(*_HISTORY_FIELDS)[:HISTORY_PAGE]
-    )
+    ),
+    converted=True,
 )
 
 
@@ -97,7 +98,7 @@ def my_history(*, user: User, limit: int, offset: int) -> dict:
         rows = list(history.values_list(*_HISTORY_FIELDS)[offset : offset + limit])
         count = history.count()
     items = [
-        {"id": pk, "amount": amount, "kind": kind, "program": program, "created_at": aware(at)}
+        {"id": pk, "amount": amount, "kind": kind, "program": program, "created_at": at}
         for pk, amount, kind, program, at in rows
     ]
     return {"items": items, "count": count}

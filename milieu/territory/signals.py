@@ -16,8 +16,8 @@ from .selectors import directory_cache_key, municipality_cache_key, region_cache
 
 def municipality_forget(*slugs: str) -> None:
     """Drop the cached copies, the region pages and the directories (they list the
-    municipalities; there are few regions), now and again after the commit, so that no request running meanwhile can put the old
-    rows back for long."""
+    municipalities; there are few regions), now and again after the commit, so that no request
+    running meanwhile can put the old rows back for long."""
     keys = [municipality_cache_key(slug) for slug in slugs]
     regions = list(Region.objects.values_list("slug", flat=True))
     keys += [region_cache_key(slug) for slug in regions]

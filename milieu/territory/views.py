@@ -35,7 +35,6 @@ def region_detail(request: MilieuRequest, region_slug: str) -> HttpResponse:
         lambda: {
             "region": region,
             "members": members,
-            "version": version,
             "total_population": sum(m.population for m in members),
         },
         vary=(version,),

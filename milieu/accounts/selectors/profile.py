@@ -54,7 +54,8 @@ MY_MEMBERSHIPS = CompiledQuery(
         .values_list(
             "municipality__slug", "municipality__name", "district_id", "district__name", "is_home"
         )
-    )
+    ),
+    converted=True,
 )
 MY_ROLES = CompiledQuery(
     lambda user_id: (
@@ -75,7 +76,7 @@ def my_memberships(*, user: User) -> list[dict]:
             "municipality_name": name,
             "district_id": district_id,
             "district_name": district_name,
-            "is_home": bool(is_home),
+            "is_home": is_home,
         }
         for slug, name, district_id, district_name, is_home in MY_MEMBERSHIPS.rows(user.pk)
     ]

@@ -19,7 +19,7 @@ class KeepNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         request = context.get("request")
-        if request is None or not hasattr(request, "user"):
+        if request is None or not hasattr(request, "user") or not pagecache.enabled():
             return self.nodelist.render(context)
         keeping = bool(context.get(pagecache.CONTEXT_FLAG))
 
