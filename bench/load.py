@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -36,6 +37,7 @@ class Stats:
     errors: int = 0
     seconds: float = 0.0
     client_cpu_seconds: float = 0.0  # what the load client itself used meanwhile
+    machine_cpu_seconds: float | None = None  # what every process of the machine used meanwhile
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     bytes: int = 0
@@ -59,6 +61,14 @@ class Stats:
             if self.seconds
             else None,
             "rps": round(self.requests / self.seconds, 1) if self.seconds else None,
+            # The machine's CPU time per request, the load client's own left out: the server,
+            # PostgreSQL, Redis and the task worker together (and anything else running). It
+            # compares runs on machines of different speeds better than requests per second.
+            "server_cpu_ms": round(
+                (self.machine_cpu_seconds - self.client_cpu_seconds) / self.requests * 1000, 2
+            )
+            if self.machine_cpu_seconds is not None and self.requests
+            else None,
             "p50_ms": pct(50),
             "p95_ms": pct(95),
             "p99_ms": pct(99),
@@ -69,6 +79,21 @@ class Stats:
             "statuses": {str(k): v for k, v in sorted(self.statuses.items(), key=str)},
             "error_samples": self.error_samples,
         }
+
+
+def machine_cpu_seconds() -> float | None:
+    """CPU time spent by every process of the machine since boot (Linux's /proc/stat: user,
+    nice, system, irq and softirq; not idle, iowait or the time a hypervisor stole), or None
+    elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = stat.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def new_session(concurrency: int) -> aiohttp.ClientSession:
@@ -109,7 +134,7 @@ async def drive(
     stats = Stats()
     indexes = itertools.count(first_index)
     last = first_index + max_requests
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, machine = time.perf_counter(), time.process_time(), machine_cpu_seconds()
     deadline = started + duration
 
     async def client() -> None:
@@ -140,4 +165,7 @@ async def drive(
     await asyncio.gather(*(client() for _ in range(concurrency)))
     stats.seconds = time.perf_counter() - started
     stats.client_cpu_seconds = time.process_time() - cpu
+    machine_after = machine_cpu_seconds()
+    if machine is not None and machine_after is not None:
+        stats.machine_cpu_seconds = machine_after - machine
     return stats

@@ -127,6 +127,7 @@ def rows(outcome: dict[str, Any]) -> list[list[str]]:
                     "—",
                     "—",
                     "—",
+                    "—",
                     verdicts.get(name, ""),
                 ]
             )
@@ -145,6 +146,7 @@ def rows(outcome: dict[str, Any]) -> list[list[str]]:
                 f"{(result['bytes_per_response'] or 0) / 1024:.1f}",
                 "—" if result.get("first_visits") is None else f"{result['first_visits']:.0%}",
                 "—" if ratio is None else f"{ratio:.2f}",
+                _ms(result.get("server_cpu_ms")),
                 verdicts.get(name, ""),
             ]
         )
@@ -162,6 +164,7 @@ HEADER = [
     "KB",
     "first visits",
     "× floor",
+    "CPU ms",
     "budgets",
 ]
 
@@ -289,10 +292,18 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
    64 per municipality, about 1,700 people), as visitors arrive in real traffic; the measured
    requests follow two unmeasured seconds. A person's first request of a scenario finds their
    cached entries (user, access facts, unread count, the kept page) empty, as after a login or
-   an expiry; the *first visits* column gives their share of the measured requests (about a
-   quarter for a 4,000-request scenario). Until 2026-11-26 the residents came in turn, which
-   put every first visit in one burst at the start of the run: the p95 then measured that
-   burst alone (see the notes below).
+   an expiry; the *first visits* column gives their share of the measured requests (5 to 18 %
+   in recent runs: a faster machine sees more of the residents during the warm-up). The card
+   scenario's residents had their card signed by the setup (`GET /api/v1/card`, for the
+   verification and till scenarios), so a first visit of the page draws the QR code and
+   renders the page but does not sign; signing adds about 3.5 ms of CPU to a person's first
+   card of the day (`bench/profile_view.py /fr/card/ --cycle 300 --after /fr/brossard/`).
+5. **Cost.** Besides the latencies, each scenario reports the machine's **CPU time per
+   request** (*CPU ms*: every process's CPU time from `/proc/stat` during the measured requests,
+   minus the load client's own): the server, PostgreSQL, Redis and the task worker together.
+   Requests per second and latencies move with the machine (the floor went from 977 to 2,068
+   requests/s between two 2-core machines of this workplace); the CPU time of a request moves
+   much less, and sizes a deployment: at 2 ms a request, one core serves 500 requests/s.
 
 ## Scenarios
 
@@ -333,7 +344,8 @@ gunicorn with **sync workers, `2 × CPUs + 1`** of them (5 on 2 cores; `--worker
 each with production's psycopg pool (`DB_POOL_MIN`/`DB_POOL_MAX`, 2 to 10 connections; a sync
 worker uses one at a time). Requests are CPU-bound Python: a logged-in page spends about 1 ms of
 its 8–10 ms waiting for PostgreSQL, so threads have little waiting to overlap. Measured at scale 1
-on the 2-core machine (PostgreSQL, two interleaved rounds of each configuration): 3 and 5 sync
+on a slower 2-core machine, before the pages were kept rendered (PostgreSQL, two interleaved
+rounds of each configuration): 3 and 5 sync
 workers gave the same throughput and the tightest p95 (logged-in home 190–215 ms, notification
 centre 215–230 ms, municipality home 60–70 ms); gthread workers (2 × 4, 3 × 4 and 2 × 8 threads)
 answered the floor 20–30 % faster, thanks to keep-alive, but gave the pages no more throughput

@@ -1,0 +1,62 @@
+"""The load harness's arithmetic (`bench/load.py`, `bench/report.py`): what the results say about
+a run's cost, and which run `docs/performance.md` shows. The harness itself runs in `make bench`.
+"""
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import load  # noqa: E402
+import report  # noqa: E402
+
+
+def test_cpu_per_request_leaves_out_the_load_client():
+    stats = load.Stats(requests=1000, seconds=2.0, client_cpu_seconds=0.5)
+    stats.machine_cpu_seconds = 2.5
+    stats.latencies = [0.01] * 1000
+
+    summary = stats.summary()
+
+    assert summary["server_cpu_ms"] == 2.0  # (2.5 - 0.5) s over 1,000 requests
+    assert summary["client_cpu"] == 0.25
+    assert summary["rps"] == 500.0
+
+
+def test_cpu_per_request_is_absent_without_a_reading():
+    stats = load.Stats(requests=10, seconds=1.0)
+    stats.latencies = [0.01] * 10
+
+    assert stats.summary()["server_cpu_ms"] is None
+
+
+def test_machine_cpu_seconds_counts_this_process_work():
+    before = load.machine_cpu_seconds()
+    total = 0
+    for i in range(3_000_000):  # about 0.1 s of CPU; the clock ticks every 10 ms
+        total += i
+    after = load.machine_cpu_seconds()
+
+    assert before is not None and after is not None
+    assert after - before >= 0.02
+
+
+def test_the_table_shows_cpu_per_request():
+    result = {
+        "kind": "page",
+        "requests": 100,
+        "errors": 0,
+        "rps": 500.0,
+        "p50_ms": 10.0,
+        "p95_ms": 20.0,
+        "p99_ms": 30.0,
+        "bytes_per_response": 2048,
+        "server_cpu_ms": 1.75,
+        "floor_ratio": 0.5,
+    }
+    outcome = {"scenarios": {"card": result}, "budgets": []}
+
+    (row,) = report.rows(outcome)
+
+    assert row[report.HEADER.index("CPU ms")] == "1.8"
