@@ -1027,7 +1027,9 @@ def run(args: argparse.Namespace) -> int:
     }
     outcome["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
     outcome["budgets"] = report.check_budgets(outcome)
-    path = RESULTS / f"{datetime.now():%Y-%m-%d}-{backend.name}.json"
+    # A smaller run keeps its own file: it never replaces the day's full-scale results.
+    suffix = "" if args.scale == 1 else f"-scale{args.scale:g}"
+    path = RESULTS / f"{datetime.now():%Y-%m-%d}-{backend.name}{suffix}.json"
     path.write_text(json.dumps(outcome, indent=1, ensure_ascii=False) + "\n")
     report.write_performance_doc(RESULTS, ROOT / "docs" / "performance.md")
     print()

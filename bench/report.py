@@ -194,12 +194,17 @@ def markdown_table(outcome: dict[str, Any]) -> str:
 
 
 def _latest(results_dir: Path) -> dict[str, dict[str, Any]]:
+    """Each backend's latest run at full scale, or its latest run when none was at full scale."""
     latest: dict[str, dict[str, Any]] = {}
+
+    def rank(outcome: dict[str, Any]) -> tuple[bool, str]:
+        return outcome["dataset"]["scale"] == 1, outcome["finished_at"]
+
     for path in sorted(results_dir.glob("*.json")):
         outcome = json.loads(path.read_text())
         outcome["_file"] = path.name
         backend = outcome.get("backend", "")
-        if backend not in latest or outcome["finished_at"] > latest[backend]["finished_at"]:
+        if backend not in latest or rank(outcome) > rank(latest[backend]):
             latest[backend] = outcome
     return latest
 

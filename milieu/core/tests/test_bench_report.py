@@ -2,6 +2,7 @@
 a run's cost, and which run `docs/performance.md` shows. The harness itself runs in `make bench`.
 """
 
+import json
 import sys
 from pathlib import Path
 
@@ -40,6 +41,39 @@ def test_machine_cpu_seconds_counts_this_process_work():
 
     assert before is not None and after is not None
     assert after - before >= 0.02
+
+
+def _outcome(path: Path, *, scale: float, finished_at: str) -> None:
+    outcome = {
+        "backend": "postgresql",
+        "finished_at": finished_at,
+        "dataset": {"scale": scale},
+    }
+    path.write_text(json.dumps(outcome))
+
+
+def test_performance_page_shows_the_latest_full_scale_run(tmp_path):
+    _outcome(tmp_path / "2026-12-05-postgresql.json", scale=1, finished_at="2026-12-05T10:00")
+    _outcome(
+        tmp_path / "2026-12-06-postgresql-scale0.05.json",
+        scale=0.05,
+        finished_at="2026-12-06T09:00",
+    )
+
+    latest = report._latest(tmp_path)
+
+    assert latest["postgresql"]["_file"] == "2026-12-05-postgresql.json"
+
+
+def test_performance_page_shows_a_smaller_run_when_there_is_no_full_one(tmp_path):
+    _outcome(tmp_path / "2026-12-05-postgresql-scale0.1.json", scale=0.1, finished_at="2026-12-05")
+    _outcome(
+        tmp_path / "2026-12-06-postgresql-scale0.05.json", scale=0.05, finished_at="2026-12-06"
+    )
+
+    latest = report._latest(tmp_path)
+
+    assert latest["postgresql"]["_file"] == "2026-12-06-postgresql-scale0.05.json"
 
 
 def test_the_table_shows_cpu_per_request():
