@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from milieu.core.errors import ApplicationError
+from milieu.core.errors import ApplicationError, RateLimited
 
 api = NinjaAPI(
     title="Milieu API",
@@ -26,7 +26,10 @@ def _error(request: HttpRequest, status: int, code: str, message: str, fields=No
 
 @api.exception_handler(ApplicationError)
 def application_error(request, exc: ApplicationError):
-    return _error(request, exc.status_code, exc.code, str(exc.message), exc.extra.get("fields"))
+    response = _error(request, exc.status_code, exc.code, str(exc.message), exc.extra.get("fields"))
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -53,6 +56,7 @@ def _mount() -> None:
     from milieu.accounts.api_card import router as card_router
     from milieu.accounts.api_identity import router as identity_router
     from milieu.accounts.api_trust import router as trust_router
+    from milieu.community.api import routers as community_routers
     from milieu.notifications.api import router as notifications_router
     from milieu.notifications.api_alerts import router as alerts_router
     from milieu.rewards.api import router as rewards_router
@@ -68,6 +72,8 @@ def _mount() -> None:
     api.add_router("/", alerts_router)
     api.add_router("/", offers_router)
     api.add_router("/", rewards_router)
+    for router in community_routers():
+        api.add_router("/", router)
 
 
 _mount()

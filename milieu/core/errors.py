@@ -32,3 +32,15 @@ class PermissionDenied(ApplicationError):
 class Conflict(ApplicationError):
     status_code = 409
     code = "conflict"
+
+
+class RateLimited(ApplicationError):
+    """Too many attempts in a short time; `retry_after` says in how many seconds to try again
+    (the API sends it as the `Retry-After` header)."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: Any, *, retry_after: int, code: str | None = None):
+        super().__init__(message, code=code, extra={"retry_after": retry_after})
+        self.retry_after = retry_after
