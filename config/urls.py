@@ -26,6 +26,19 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("milieu.notifications.urls")),
     path("rewards/offers/", include("milieu.rewards.urls_offers")),
     path("rewards/", include("milieu.rewards.urls")),
+    path("community/", include("milieu.community.urls_people")),
+    path("messages/", include("milieu.community.urls_messages")),
+    path("<slug:municipality_slug>/community/", include("milieu.community.urls")),
+    path("<slug:municipality_slug>/community/", include("milieu.community.urls_safety")),
+    path("<slug:municipality_slug>/newcomers/", include("milieu.community.urls_newcomers")),
+    path(
+        "<slug:municipality_slug>/staff/moderation/",
+        include("milieu.community.urls_moderation"),
+    ),
+    path(
+        "<slug:municipality_slug>/staff/newcomers/",
+        include("milieu.community.urls_newcomers_staff"),
+    ),
     path("<slug:municipality_slug>/identity/", include("milieu.accounts.urls_identity")),
     path(
         "<slug:municipality_slug>/staff/identity/", include("milieu.accounts.urls_staff_identity")

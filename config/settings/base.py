@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "milieu.accounts",
     "milieu.notifications",
     "milieu.rewards",
+    "milieu.community",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,12 @@ SMS_FROM = env("SMS_FROM", default="")
 # header of their bounce and status callbacks (POST /api/v1/notifications/bounces). Empty: the
 # webhook is disabled (404).
 NOTIFICATIONS_WEBHOOK_SECRET = env("NOTIFICATIONS_WEBHOOK_SECRET", default="")
+# Machine translation of posts (milieu.community.translation): a dotted path to a backend, e.g.
+# "milieu.community.translation.LibreTranslateBackend" with LIBRETRANSLATE_URL pointing to a
+# self-hosted LibreTranslate server. Empty: the "translate" action is not offered.
+TRANSLATION_BACKEND = env("TRANSLATION_BACKEND", default="")
+LIBRETRANSLATE_URL = env("LIBRETRANSLATE_URL", default="")
+LIBRETRANSLATE_API_KEY = env("LIBRETRANSLATE_API_KEY", default="")
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

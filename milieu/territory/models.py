@@ -19,6 +19,8 @@ RESERVED_SLUGS = {
     "oidc",
     "notifications",
     "rewards",
+    "community",
+    "messages",
 }
 
 

@@ -1,0 +1,1 @@
+"""The community's writes, one module per part (see the sections of `models.py`)."""
