@@ -71,7 +71,8 @@ def prepare(file: IO[bytes], *, max_side: int = 1600, quality: int = 82) -> Pict
     finally:
         file.seek(0)
     out = io.BytesIO()
-    # A new image object holds no `info` from the source: nothing but pixels is written.
+    # Pillow writes some of `info` back (a JPEG comment, an ICC profile): nothing but pixels.
+    picture.info = {}
     if transparent:
         picture.save(out, format="PNG", optimize=True)
         return Picture(out.getvalue(), picture.width, picture.height, "image/png", "png")
