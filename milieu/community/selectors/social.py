@@ -1,0 +1,425 @@
+"""Reads of the social part: district feeds, groups and their members, posts, comments and the
+home feed.
+
+Every reader is explicit (`viewer` / `visible_to`); what they may not see raises `NotFound`
+(hidden and absent look the same). Feeds are keyset-paginated on `(created_at, id)`, newest
+first, with an opaque cursor; other lists are querysets the callers slice (`limit`/`offset`).
+
+A post in a list carries what `community/social/_post.html` needs without further queries:
+its author and the author's community profile, its district or group, its municipality, its
+pictures (one prefetch for the page), `viewer_reaction` (the viewer's reaction, or None) and
+`viewer_may_interact` (whether the viewer may comment and react). Posts by people the viewer
+blocked, or who blocked the viewer, never appear.
+"""
+
+import base64
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from milieu.accounts.access import access_facts
+from milieu.accounts.models import STAFF_ROLES, Membership
+from milieu.core import modules
+from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
+from milieu.territory.models import District, Municipality
+
+from ..models import Block, Comment, Follow, Group, GroupMembership, Post, Reaction
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+MODULE = "community"
+THUMB_SIDE = 480  # the pictures of a post in a list: at most this many pixels on a side
+
+
+def thumbnail_name(name: str) -> str:
+    """Where the list-sized copy of a post's picture is kept, next to the picture."""
+    stem, dot, extension = name.rpartition(".")
+    return f"{stem}.thumb.{extension}" if dot else f"{name}.thumb"
+
+
+def thumbnail_size(width: int, height: int) -> tuple[int, int]:
+    """The size of the list-sized copy of a picture of `width` x `height` pixels."""
+    longest = max(width, height, 1)
+    if longest <= THUMB_SIDE:
+        return width, height
+    scale = THUMB_SIDE / longest
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@dataclass
+class FeedPage:
+    posts: list[Post]
+    next_cursor: str | None
+
+
+# --- Cursors --------------------------------------------------------------------------------------
+
+
+def encode_cursor(post: Post) -> str:
+    raw = f"{post.created_at.isoformat()}|{post.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, pk = raw.rsplit("|", 1)
+        created_at = datetime.fromisoformat(moment)
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=UTC)
+        return created_at, int(pk)
+    except (ValueError, UnicodeDecodeError):
+        raise ApplicationError(
+            _("This page of the feed does not exist."),
+            code="validation",
+            extra={"fields": {"cursor": [_("Invalid cursor.")]}},
+        ) from None
+
+
+# --- Who sees what --------------------------------------------------------------------------------
+
+
+def require_module(municipality: Municipality) -> None:
+    if not modules.is_enabled(municipality, MODULE):
+        raise NotFound(_("This municipality has not enabled this module."))
+
+
+def blocked_ids(viewer) -> tuple[QuerySet, QuerySet]:
+    """Subqueries of the people `viewer` blocked and of those who blocked `viewer`."""
+    return (
+        Block.objects.filter(blocker_id=viewer.pk).values("blocked_id"),
+        Block.objects.filter(blocked_id=viewer.pk).values("blocker_id"),
+    )
+
+
+def is_blocked_either_way(viewer, other_id: int | None) -> bool:
+    if not viewer.is_authenticated or other_id is None or other_id == viewer.pk:
+        return False
+    return Block.objects.filter(
+        Q(blocker_id=viewer.pk, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=viewer.pk)
+    ).exists()
+
+
+def _without_blocked(queryset: QuerySet, viewer, field: str = "author_id") -> QuerySet:
+    if not viewer.is_authenticated:
+        return queryset
+    i_blocked, blocked_me = blocked_ids(viewer)
+    return queryset.exclude(**{f"{field}__in": i_blocked}).exclude(**{f"{field}__in": blocked_me})
+
+
+def post_queryset(viewer) -> QuerySet[Post]:
+    queryset = Post.objects.select_related(
+        "author__community_profile", "municipality", "district", "group"
+    ).prefetch_related("images")
+    if viewer.is_authenticated:
+        queryset = queryset.annotate(
+            viewer_reaction=Subquery(
+                Reaction.objects.filter(post=OuterRef("pk"), user_id=viewer.pk).values("kind")[:1]
+            )
+        )
+    return queryset
+
+
+def decorate_posts(posts: list[Post], viewer) -> list[Post]:
+    """What the post card needs to know about the viewer (no query: permissions read the
+    viewer's cached facts and group memberships)."""
+    for post in posts:
+        if post.group_id is not None and post.group is not None:
+            post.group.municipality = post.municipality  # same municipality: no query
+        if not hasattr(post, "viewer_reaction"):
+            post.viewer_reaction = None  # type: ignore[attr-defined]
+        post.viewer_may_interact = bool(  # type: ignore[attr-defined]
+            viewer.is_authenticated and viewer.has_perm("community.interact_post", post)
+        )
+        post.viewer_is_author = bool(  # type: ignore[attr-defined]
+            viewer.is_authenticated and post.author_id == viewer.pk
+        )
+        for image in post.images.all():
+            image.thumb_width, image.thumb_height = thumbnail_size(  # type: ignore[attr-defined]
+                image.width, image.height
+            )
+    return posts
+
+
+def _page(queryset: QuerySet[Post], viewer, cursor: str | None, limit: int) -> FeedPage:
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    if cursor:
+        created_at, pk = decode_cursor(cursor)
+        queryset = queryset.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        )
+    rows = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    posts = decorate_posts(rows[:limit], viewer)
+    next_cursor = encode_cursor(posts[-1]) if len(rows) > limit else None
+    return FeedPage(posts=posts, next_cursor=next_cursor)
+
+
+def _visible_posts(viewer) -> QuerySet[Post]:
+    return _without_blocked(post_queryset(viewer).filter(hidden_at__isnull=True), viewer)
+
+
+# --- Districts ------------------------------------------------------------------------------------
+
+
+def district_get(*, visible_to, municipality: Municipality, district_slug: str) -> District:
+    """A district of the municipality whose feed `visible_to` may read."""
+    require_module(municipality)
+    if not visible_to.has_perm("community.view_community", municipality):
+        raise NotFound(_("This neighbourhood does not exist."))
+    district = District.objects.filter(municipality=municipality, slug=district_slug).first()
+    if district is None:
+        raise NotFound(_("This neighbourhood does not exist."))
+    district.municipality = municipality
+    return district
+
+
+def district_list(*, municipality: Municipality) -> QuerySet[District]:
+    return District.objects.filter(municipality=municipality).order_by("name")
+
+
+def my_districts(*, viewer, municipality: Municipality) -> list[District]:
+    """The viewer's neighbourhood in the municipality (their membership's district)."""
+    if not viewer.is_authenticated:
+        return []
+    return [
+        membership.district
+        for membership in Membership.objects.filter(
+            user_id=viewer.pk, municipality=municipality, district__isnull=False
+        ).select_related("district")
+        if membership.district is not None
+    ]
+
+
+def district_feed(
+    *, viewer, district: District, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> FeedPage:
+    """The visible posts of a district's feed, newest first."""
+    municipality = district.municipality
+    require_module(municipality)
+    if not viewer.has_perm("community.view_community", municipality):
+        raise NotFound(_("This neighbourhood does not exist."))
+    return _page(_visible_posts(viewer).filter(district=district), viewer, cursor, limit)
+
+
+# --- Groups ---------------------------------------------------------------------------------------
+
+
+def _with_viewer_status(queryset: QuerySet[Group], viewer) -> QuerySet[Group]:
+    if not viewer.is_authenticated:
+        return queryset
+    mine = GroupMembership.objects.filter(group=OuterRef("pk"), user_id=viewer.pk)
+    return queryset.annotate(
+        viewer_status=Subquery(mine.values("status")[:1]),
+        viewer_role=Subquery(mine.values("role")[:1]),
+    )
+
+
+def group_list(
+    *,
+    visible_to,
+    municipality: Municipality,
+    interest: str | None = None,
+    mine: bool = False,
+    order: str = "name",
+) -> QuerySet[Group]:
+    """The groups of a municipality (their names and descriptions are shown to all its
+    members, also for groups on request), with the viewer's status in each."""
+    require_module(municipality)
+    if not visible_to.has_perm("community.view_community", municipality):
+        raise NotFound(_("This municipality's community is for its members."))
+    queryset = Group.objects.filter(municipality=municipality, hidden_at__isnull=True)
+    if interest:
+        queryset = queryset.filter(interest=interest)
+    if mine:
+        queryset = queryset.filter(
+            memberships__user_id=visible_to.pk,
+            memberships__status=GroupMembership.Status.ACTIVE,
+        )
+    queryset = _with_viewer_status(queryset, visible_to)
+    if order == "activity":
+        return queryset.order_by(F("last_post_at").desc(nulls_last=True), "name", "pk")
+    return queryset.order_by("-official", "name", "pk")
+
+
+def group_get(
+    *,
+    visible_to,
+    municipality: Municipality | None = None,
+    slug: str | None = None,
+    group_id: int | None = None,
+) -> Group:
+    """A group whose name and description `visible_to` may see (a member of its municipality).
+    A hidden group is seen only by its administrators (with the moderators' reason)."""
+    queryset = Group.objects.all()
+    if municipality is not None:
+        require_module(municipality)
+        queryset = queryset.filter(municipality=municipality)
+    else:
+        queryset = queryset.select_related("municipality")
+    if slug is not None:
+        queryset = queryset.filter(slug=slug)
+    if group_id is not None:
+        queryset = queryset.filter(pk=group_id)
+    group = queryset.first() if (slug is not None or group_id is not None) else None
+    if group is None:
+        raise NotFound(_("This group does not exist."))
+    if municipality is not None:
+        group.municipality = municipality
+    else:
+        require_module(group.municipality)
+    if group.hidden_at is not None:
+        if not visible_to.has_perm("community.manage_group", group):
+            raise NotFound(_("This group does not exist."))
+    elif not visible_to.has_perm("community.see_group", group):
+        raise NotFound(_("This group does not exist."))
+    from ..permissions import group_status
+
+    status = group_status(visible_to, group)
+    group.viewer_status = status[0] if status else None  # type: ignore[attr-defined]
+    group.viewer_role = status[1] if status else None  # type: ignore[attr-defined]
+    return group
+
+
+def _require_read_group(viewer, group: Group) -> None:
+    """Those who see a group on request without being its members are told why they may not
+    read it; anyone else does not find it."""
+    if viewer.has_perm("community.view_group", group):
+        return
+    if viewer.has_perm("community.see_group", group):
+        raise PermissionDenied(
+            _("Only the members of this group can read its posts and see who belongs to it.")
+        )
+    raise NotFound(_("This group does not exist."))
+
+
+def group_feed(
+    *, viewer, group: Group, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> FeedPage:
+    """The visible posts of a group, for those who may read it (its active members for a
+    group on request)."""
+    _require_read_group(viewer, group)
+    return _page(_visible_posts(viewer).filter(group=group), viewer, cursor, limit)
+
+
+def group_member_list(
+    *, visible_to, group: Group, status: str = GroupMembership.Status.ACTIVE
+) -> QuerySet[GroupMembership]:
+    """The group's members (for those who may read the group), or its pending requests (for
+    its administrators), administrators first, then by name."""
+    if status == GroupMembership.Status.PENDING:
+        if not visible_to.has_perm("community.manage_group", group):
+            raise NotFound(_("This group does not exist."))
+    else:
+        _require_read_group(visible_to, group)
+    queryset = GroupMembership.objects.filter(group=group, status=status).select_related(
+        "user__community_profile"
+    )
+    if status == GroupMembership.Status.PENDING:
+        return queryset.order_by("requested_at", "pk")
+    return queryset.order_by("role", "user__display_name", "pk")  # "admin" < "member"
+
+
+# --- Posts ----------------------------------------------------------------------------------------
+
+
+def post_get(*, visible_to, post_id: int, municipality: Municipality | None = None) -> Post:
+    """A post `visible_to` may read: not hidden (unless they wrote it), in a feed or group they
+    may read, and not between people who blocked each other."""
+    queryset = post_queryset(visible_to).filter(pk=post_id)
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    post = queryset.first()
+    if post is None:
+        raise NotFound(_("This post does not exist."))
+    require_module(post.municipality)
+    decorate_posts([post], visible_to)
+    if not visible_to.has_perm("community.view_post", post) or is_blocked_either_way(
+        visible_to, post.author_id
+    ):
+        raise NotFound(_("This post does not exist."))
+    return post
+
+
+def comment_list(*, visible_to, post: Post) -> QuerySet[Comment]:
+    """The post's comments, oldest first: visible ones, and the viewer's own hidden ones (with
+    the moderators' reason); none by people who blocked the viewer or whom they blocked."""
+    visible = Q(hidden_at__isnull=True)
+    if visible_to.is_authenticated:
+        visible |= Q(author_id=visible_to.pk)
+    queryset = Comment.objects.filter(visible, post=post).select_related(
+        "author__community_profile"
+    )
+    return _without_blocked(queryset, visible_to).order_by("created_at", "id")
+
+
+def comment_get(*, visible_to, comment_id: int) -> Comment:
+    """A comment `visible_to` may read (on a post they may read)."""
+    comment = Comment.objects.filter(pk=comment_id).only("pk", "post_id").first()
+    if comment is None:
+        raise NotFound(_("This comment does not exist."))
+    post = post_get(visible_to=visible_to, post_id=comment.post_id)
+    found = comment_list(visible_to=visible_to, post=post).filter(pk=comment_id).first()
+    if found is None:
+        raise NotFound(_("This comment does not exist."))
+    found.post = post
+    return found
+
+
+# --- The home feed --------------------------------------------------------------------------------
+
+
+def community_municipality_ids(viewer) -> set[int]:
+    """The municipalities whose community the viewer reads (member or staff there), among
+    those that have the community module on."""
+    if not viewer.is_authenticated:
+        return set()
+    facts = access_facts(viewer)
+    ids = set(facts.memberships) | {
+        municipality_id
+        for role, municipality_id, _region in facts.roles
+        if role in STAFF_ROLES and municipality_id is not None
+    }
+    if not ids:
+        return set()
+    return {
+        pk
+        for pk, enabled in Municipality.objects.filter(pk__in=ids).values_list(
+            "pk", "enabled_modules"
+        )
+        if MODULE in (enabled or [])
+    }
+
+
+def home_feed(*, viewer, cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
+    """My home feed: the visible posts of my neighbourhoods (`Membership.district`), of the
+    groups I am an active member of, of the people I follow, and my own, newest first; never
+    posts by people I blocked or who blocked me, never what I may not read."""
+    municipality_ids = community_municipality_ids(viewer)
+    if not municipality_ids:
+        if cursor:
+            decode_cursor(cursor)
+        return FeedPage(posts=[], next_cursor=None)
+    my_groups = GroupMembership.objects.filter(
+        user_id=viewer.pk, status=GroupMembership.Status.ACTIVE
+    ).values("group_id")
+    my_districts = Membership.objects.filter(user_id=viewer.pk, district__isnull=False).values(
+        "district_id"
+    )
+    followed = Follow.objects.filter(follower_id=viewer.pk).values("followed_id")
+    sources = (
+        Q(district_id__in=my_districts)
+        | Q(group_id__in=my_groups)
+        | Q(author_id__in=followed)
+        | Q(author_id=viewer.pk)
+    )
+    readable = (
+        Q(group__isnull=True)
+        | Q(group__hidden_at__isnull=True, group__visibility=Group.Visibility.OPEN)
+        | Q(group__hidden_at__isnull=True, group_id__in=my_groups)
+    )
+    queryset = _visible_posts(viewer).filter(
+        sources, readable, municipality_id__in=municipality_ids
+    )
+    return _page(queryset, viewer, cursor, limit)
