@@ -1,8 +1,19 @@
+"""The municipality's newcomer pages, under /<lang>/<municipality_slug>/newcomers/."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from .views import newcomers as views
 
 app_name = "newcomers"
 urlpatterns: list = [
-    # Placeholder until the app's pages exist (the module registry reverses "home").
-    path("", TemplateView.as_view(template_name="base.html"), name="home"),
+    path("", views.home, name="home"),
+    path("me/", views.newcomer_profile, name="newcomer_profile"),
+    path("buddy/", views.buddy_profile, name="buddy_profile"),
+    path("pairings/", views.my_pairings, name="pairings"),
+    path("pairings/<int:pairing_id>/", views.pairing, name="pairing"),
+    path(
+        "pairings/<int:pairing_id>/<slug:action>/",
+        views.pairing_action,
+        name="pairing_action",
+    ),
 ]
