@@ -25,7 +25,8 @@ from milieu.accounts.permissions import (
     is_municipal_staff,
 )
 
-from .models import Conversation, Group, GroupMembership, Post
+from .models import Conversation, Group, GroupMembership, NewcomerProfile, Pairing, Post
+from .relations import is_user, person_relation
 
 
 def _group_roles(user) -> dict[int, tuple[str, str]]:
@@ -152,3 +153,129 @@ rules.add_perm("community.moderate", is_moderator)
 rules.add_perm("community.coordinate_pairing", is_pairing_coordinator)
 rules.add_perm("community.manage_resources", is_moderator)
 rules.add_perm("community.view_conversation", is_conversation_member)
+
+
+# --- social: groups, posts, comments, reactions -----------------------------------------------
+
+
+@rules.predicate
+def can_see_group(user, group) -> bool:
+    """A group's name and description (not its posts nor its members): every member of its
+    municipality, also for a group on request."""
+    return (
+        isinstance(group, Group)
+        and group.hidden_at is None
+        and is_community_member(user, group.municipality)
+    )
+
+
+@rules.predicate
+def can_interact_with_post(user, post) -> bool:
+    """Comment on a post or react to it: whoever may write where it was published (a district
+    feed: those who take part in the municipality; a group: its active members)."""
+    if not isinstance(post, Post) or post.hidden_at is not None:
+        return False
+    if post.group_id is not None:
+        return can_post_in_group(user, post.group)
+    return can_take_part(user, post.municipality)
+
+
+rules.add_perm("community.see_group", can_see_group)
+rules.add_perm("community.interact_post", can_interact_with_post)
+rules.add_perm("community.edit_comment", is_author)
+
+
+# --- People: community profiles, the person page, follows and blocks ----------------------------
+# Who sees whom is decided from `relations.person_relation` (see that module).
+
+
+@rules.predicate
+def can_see_person(user, person) -> bool:
+    if not user.is_authenticated or not is_user(person) or not person.is_active:
+        return False
+    relation = person_relation(user, person)
+    if relation.is_me:
+        return True
+    if person.profile_visibility == person.Visibility.PUBLIC:
+        return True
+    return (
+        relation.shares_municipality
+        or relation.i_follow
+        or relation.follows_me
+        or relation.i_blocked
+        or relation.in_conversation
+    )
+
+
+@rules.predicate
+def can_see_person_details(user, person) -> bool:
+    """Bio, interests and languages: as `User.profile_visibility` says, never across a block."""
+    if not can_see_person(user, person):
+        return False
+    relation = person_relation(user, person)
+    if relation.is_me:
+        return True
+    if relation.blocked:
+        return False
+    if person.profile_visibility == person.Visibility.PUBLIC:
+        return True
+    if person.profile_visibility == person.Visibility.MEMBERS:
+        return relation.shares_municipality
+    return False
+
+
+@rules.predicate
+def can_follow_person(user, person) -> bool:
+    if not can_see_person(user, person):
+        return False
+    relation = person_relation(user, person)
+    return not relation.is_me and not relation.blocked
+
+
+@rules.predicate
+def can_block_person(user, person) -> bool:
+    return can_see_person(user, person) and not person_relation(user, person).is_me
+
+
+rules.add_perm("community.change_profile", rules.is_authenticated)  # one's own profile
+rules.add_perm("community.view_person", can_see_person)
+rules.add_perm("community.view_person_details", can_see_person_details)
+rules.add_perm("community.follow_person", can_follow_person)
+rules.add_perm("community.block_person", can_block_person)
+
+
+# --- Newcomers ------------------------------------------------------------------------------------
+# A newcomer profile is seen by its person and by the municipality's pairing coordinators (each
+# of their views is logged). A pairing is seen by its two people and its coordinators: its two
+# people accept or decline it and leave feedback; they and the coordinators end or complete it.
+
+
+@rules.predicate
+def is_own_newcomer_profile(user, profile) -> bool:
+    return (
+        user.is_authenticated
+        and isinstance(profile, NewcomerProfile)
+        and profile.user_id == user.pk
+    )
+
+
+@rules.predicate
+def coordinates_pairings_of(user, obj) -> bool:
+    """A coordinator of the municipality of a newcomer profile or a pairing."""
+    if not isinstance(obj, NewcomerProfile | Pairing):
+        return False
+    return is_pairing_coordinator(user, obj.municipality)
+
+
+@rules.predicate
+def is_pairing_party(user, pairing) -> bool:
+    if not user.is_authenticated or not isinstance(pairing, Pairing):
+        return False
+    return user.pk in (pairing.newcomer.user_id, pairing.buddy.user_id)
+
+
+can_see_newcomer_profile = is_own_newcomer_profile | coordinates_pairings_of
+rules.add_perm("community.view_newcomer_profile", can_see_newcomer_profile)
+rules.add_perm("community.view_pairing", is_pairing_party | coordinates_pairings_of)
+rules.add_perm("community.respond_to_pairing", is_pairing_party)  # accept, decline, feedback
+rules.add_perm("community.close_pairing", is_pairing_party | coordinates_pairings_of)  # end
