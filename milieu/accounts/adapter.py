@@ -18,6 +18,14 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             return reverse("core:after_login")
 
+    def save_user(self, request, user, form, commit=True):
+        """A new account speaks the language of the page it was created on: someone who signs
+        up on /en/ gets English pages, emails and notifications from the start."""
+        language = translation.get_language()
+        if language in {code for code, _name in settings.LANGUAGES}:
+            user.preferred_language = language
+        return super().save_user(request, user, form, commit=commit)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render the email now (in the request's language) and send it from the task worker."""
         request = allauth_context.request

@@ -126,3 +126,21 @@ def test_signup_with_bad_input_shows_french_errors_and_creates_nothing(
     assert User.objects.count() == 0
     assert EmailAddress.objects.count() == 0
     assert smtp_server.messages == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_signing_up_in_english_or_spanish_makes_it_the_persons_language(
+    client, smtp_server, language
+):
+    response = client.post(
+        f"/{language}/accounts/signup/",
+        {"email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get().preferred_language == language
+    message = smtp_server.wait_for_message()
+    assert f"http://testserver/{language}/accounts/confirm-email/" in (
+        message.get_body(preferencelist=("plain",)).get_content()
+    )
