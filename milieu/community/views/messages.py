@@ -27,6 +27,7 @@ from ..models import Conversation
 from ..selectors import conversations as selectors
 from ..services import conversations as services
 from ..services.common import NetiquetteRequired
+from .common import accept_netiquette_if_asked
 
 TEMPLATE = "community/messages/conversation.html"
 
@@ -88,6 +89,9 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         chosen = form.cleaned_data.get("municipality")
         municipality = next((m for m in candidates if m.slug == chosen), None)
+        accept_netiquette_if_asked(
+            request, municipality or (candidates[0] if len(candidates) == 1 else None)
+        )
         try:
             sent = services.conversation_start(
                 actor=request.user,
@@ -166,6 +170,7 @@ def _send(request: AuthenticatedRequest, thread: Conversation) -> HttpResponse:
     status = 400
     extra: dict[str, Any] = {}
     if form.is_valid():
+        accept_netiquette_if_asked(request, thread.municipality)
         try:
             services.message_send(
                 actor=request.user, conversation=thread, body=form.cleaned_data["body"]

@@ -30,6 +30,7 @@ from ..forms_social import CommentForm, GroupForm, PostEditForm, PostForm
 from ..models import Comment, Group, GroupMembership, Post
 from ..selectors import social as selectors
 from ..services import social as services
+from .common import accept_netiquette_if_asked
 
 PER_PAGE = 20
 MEMBER_ACTIONS = {
@@ -149,6 +150,7 @@ def _publish(request: MilieuRequest, form: PostForm, **where) -> tuple[HttpRespo
     """Publish the form's post; a redirect when done, else what the page must show."""
     if not form.is_valid():
         return None, {"status": 400, "pictures_lost": form.had_files()}
+    accept_netiquette_if_asked(request, request.municipality)
     try:
         services.post_create(
             actor=request.user,
@@ -304,6 +306,7 @@ def group_create(request: MilieuRequest) -> HttpResponse:
         form = GroupForm(request.POST, may_make_official=official)
         if form.is_valid():
             values = form.values()
+            accept_netiquette_if_asked(request, municipality)
             try:
                 group = services.group_create(
                     actor=request.user,
@@ -388,6 +391,7 @@ def group_edit(request: MilieuRequest, group_slug: str) -> HttpResponse:
         form = GroupForm(request.POST, may_make_official=official)
         if form.is_valid():
             try:
+                accept_netiquette_if_asked(request, found.municipality)
                 services.group_update(actor=request.user, group=found, **form.values())
             except ApplicationError as error:
                 form_error(form, error)
@@ -614,6 +618,7 @@ def comment_create(request: MilieuRequest, post_id: int) -> HttpResponse:
     back = _post_url(found)
     if not form.is_valid():
         return _post_page(request, found, form=form, status=400, partial=bool(request.htmx))
+    accept_netiquette_if_asked(request, found.municipality)
     try:
         comment = services.comment_create(
             actor=request.user,
@@ -724,6 +729,7 @@ def post_edit(request: MilieuRequest, post_id: int) -> HttpResponse:
     if request.method == "POST":
         form = PostEditForm(request.POST, request.FILES, images=pictures)
         if form.is_valid():
+            accept_netiquette_if_asked(request, found.municipality)
             try:
                 services.post_update(
                     actor=request.user,
@@ -807,6 +813,7 @@ def comment_edit(request: MilieuRequest, comment_id: int) -> HttpResponse:
     if request.method == "POST":
         form = CommentForm(request.POST)
         if form.is_valid():
+            accept_netiquette_if_asked(request, request.municipality)
             try:
                 services.comment_update(
                     actor=request.user,
