@@ -508,11 +508,27 @@ def _notify_subject(record: ModerationAction, found: Target, *, until) -> None:
         key=f"moderation:{record.pk}",
         title=_in_every_language(title),
         body=_in_every_language(body),
-        url=_url(
-            "safety:netiquette", subject.preferred_language, municipality_slug=municipality.slug
-        ),
+        url=_subject_url(record, found, subject.preferred_language),
         municipality=municipality,
     )
+
+
+def _subject_url(record: ModerationAction, found: Target, language: str) -> str:
+    """Where the person sees what the decision is about: their post or comment (its page shows
+    it hidden, with the reason, to its author), their group, their conversation; the
+    netiquette for warnings and suspensions."""
+    slug = record.municipality.slug
+    if record.action in (Action.HIDE, Action.RESTORE):
+        obj = found.obj
+        if isinstance(obj, Post):
+            return _url("community:post", language, municipality_slug=slug, post_id=obj.pk)
+        if isinstance(obj, Comment):
+            return _url("community:post", language, municipality_slug=slug, post_id=obj.post_id)
+        if isinstance(obj, Group):
+            return _url("community:group", language, municipality_slug=slug, group_slug=obj.slug)
+        if isinstance(obj, Message):
+            return _url("messages:conversation", language, conversation_id=obj.conversation_id)
+    return _url("safety:netiquette", language, municipality_slug=slug)
 
 
 def _notify_reporter(report: Report, municipality: Municipality) -> None:

@@ -116,7 +116,7 @@ def test_hiding_a_post_closes_its_reports_unindexes_it_and_tells_the_author_why(
     assert notice.topic == "moderation"
     assert notice.title == "Your post was hidden by the moderators of Lac-Vert"
     assert notice.body == "The moderators' reason: Propos haineux"
-    assert notice.url == "/en/lac-vert/community/netiquette/"
+    assert notice.url == f"/en/lac-vert/community/posts/{reported.pk}/"  # shown hidden, with why
     # The people who reported learn that it was handled (not the details).
     assert Notification.objects.filter(user=reader, topic="moderation").get().body == (
         "Thank you: the moderators took action."
