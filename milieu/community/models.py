@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from milieu.core.storage import PrivateStorage
 from milieu.territory.models import District, Municipality
@@ -647,7 +648,7 @@ class Pairing(models.Model):
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("pairing", "Active")
         COMPLETED = "completed", _("Completed")
         ENDED = "ended", _("Ended early")
         DECLINED = "declined", _("Declined")

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milieu.accounts.tests.factories import UserFactory, citizen_of
 from milieu.community.models import (
@@ -51,6 +51,13 @@ def newcomer(brossard):
 @pytest.fixture
 def buddy(brossard):
     return buddy_of(brossard, languages=["fr", "es"], capacity=2)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
 
 
 def notified(user) -> list[str]:

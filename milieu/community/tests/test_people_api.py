@@ -6,6 +6,7 @@ from itertools import count
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from milieu.accounts.models import User
 from milieu.community.models import Block, CommunityProfile, Follow
@@ -39,6 +40,12 @@ def there():
 @pytest.fixture
 def me(here):
     return person(here, handle="moi", display_name="Moi Même", bio="Ma bio")
+
+
+def _fr(message: str) -> str:
+    """`message` as the API says it without a language of its own: in French."""
+    with translation.override("fr"):
+        return translation.gettext(message)
 
 
 def _patch(client, url, data):
@@ -100,7 +107,7 @@ def test_a_taken_handle_is_a_400(here, me):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {
-        "handle": ["This handle is taken. Choose another one."]
+        "handle": [_fr("This handle is taken. Choose another one.")]
     }
 
 
@@ -226,7 +233,9 @@ def test_following_someone_who_blocked_me_is_a_403_and_changes_nothing(here, me)
     response = client_for(me).put(f"{API}/people/marie/follow")
 
     assert response.status_code == 403
-    assert response.json()["error"]["message"] == "This person does not accept follows from you."
+    assert response.json()["error"]["message"] == _fr(
+        "This person does not accept follows from you."
+    )
     assert relations_snapshot() == before
 
 

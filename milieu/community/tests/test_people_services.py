@@ -1,6 +1,7 @@
 """The people part's services: my community profile, following and blocking."""
 
 import pytest
+from django.utils import translation
 
 from milieu.accounts.models import User
 from milieu.accounts.services.profile import profile_update as account_update
@@ -23,6 +24,13 @@ def here():
 @pytest.fixture
 def there():
     return town(slug="gatineau", name="Gatineau")
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
 
 
 def _found(query: str) -> set[int]:

@@ -17,9 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.core.errors import ApplicationError, NotFound
@@ -36,12 +35,12 @@ from ..services import moderation as services
 
 PER_PAGE = 20
 DECISIONS = {
-    "hide": (_lazy("Hide it"), _lazy("Hide")),
-    "restore": (_lazy("Show it again"), _lazy("Restore")),
-    "warn": (_lazy("Warn the person"), _lazy("Send the warning")),
-    "suspend": (_lazy("Suspend the person in this municipality"), _lazy("Suspend")),
-    "lift": (_lazy("Lift the suspension"), _lazy("Lift")),
-    "dismiss": (_lazy("Dismiss the report: nothing to do"), _lazy("Dismiss")),
+    "hide": (gettext_lazy("Hide it"), gettext_lazy("Hide")),
+    "restore": (gettext_lazy("Show it again"), gettext_lazy("Restore")),
+    "warn": (gettext_lazy("Warn the person"), gettext_lazy("Send the warning")),
+    "suspend": (gettext_lazy("Suspend the person in this municipality"), gettext_lazy("Suspend")),
+    "lift": (gettext_lazy("Lift the suspension"), gettext_lazy("Lift")),
+    "dismiss": (gettext_lazy("Dismiss the report: nothing to do"), gettext_lazy("Dismiss")),
 }
 PERM = "community.moderate"
 staff_view = _staff_view(PERM)
