@@ -8,11 +8,16 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from milieu.core import modules
+        from milieu.core import demo, modules
         from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import demo as community_demo
+        from . import (
+            permissions,  # noqa: F401  (registers the rules)
+            signals,  # noqa: F401  (keeps people's search entries true)
+        )
 
+        demo.register("community", community_demo.load, order=60)
         modules.register(
             modules.Module(
                 key="community",
@@ -66,3 +71,9 @@ class CommunityConfig(AppConfig):
             ),
         ):
             register_topic(topic)
+
+        from milieu.core import bench
+
+        from . import bench as community_bench
+
+        bench.register("community", community_bench.generate, order=50)

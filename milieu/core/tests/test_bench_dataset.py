@@ -7,18 +7,43 @@ rolled-back transaction would otherwise never check.
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
-from milieu.accounts.models import CitizenId, TrustLevel, User
+from milieu.accounts.models import CitizenId, Membership, TrustLevel, User
 from milieu.accounts.selectors.identity import trust_level
 from milieu.accounts.services.identity import citizen_id_number_is_valid
+from milieu.community import choices, matching, search
+from milieu.community.models import (
+    Block,
+    BuddyProfile,
+    Comment,
+    CommunityProfile,
+    Conversation,
+    ConversationMember,
+    Follow,
+    Group,
+    GroupMembership,
+    Message,
+    ModerationAction,
+    NetiquetteAcceptance,
+    NewcomerProfile,
+    NewcomerResource,
+    Pairing,
+    PairingFeedback,
+    Post,
+    Reaction,
+    Report,
+    SearchEntry,
+    Suspension,
+)
+from milieu.community.services.common import require_can_speak
 from milieu.core.bench import BENCH_EMAIL_DOMAIN
 from milieu.notifications import registry
 from milieu.notifications.alerts import alert_key, audience_queryset
@@ -180,6 +205,29 @@ DIGESTED = [
     (Merchant, ["id", "municipality_id", "owner_id", "name", "verified_at"]),
     (Offer, ["id", "program_id", "merchant_id", "title", "points_price", "valid_until"]),
     (Voucher, ["id", "offer_id", "user_id", "posting_id", "code", "validated_at"]),
+    # community
+    (User, ["id", "profile_visibility"]),
+    (CommunityProfile, ["id", "user_id", "handle", "bio", "interests", "created_at"]),
+    (Follow, ["id", "follower_id", "followed_id", "created_at"]),
+    (Block, ["id", "blocker_id", "blocked_id"]),
+    (Group, ["id", "municipality_id", "slug", "visibility", "member_count", "last_post_at"]),
+    (GroupMembership, ["id", "group_id", "user_id", "role", "status", "joined_at"]),
+    (Post, ["id", "district_id", "group_id", "author_id", "body", "created_at", "hidden_at"]),
+    (Comment, ["id", "post_id", "author_id", "body", "created_at", "hidden_at"]),
+    (Reaction, ["id", "post_id", "user_id", "kind", "created_at"]),
+    (Conversation, ["id", "municipality_id", "pair_key", "title", "last_message_at"]),
+    (ConversationMember, ["id", "conversation_id", "user_id", "last_read_at", "left_at"]),
+    (Message, ["id", "conversation_id", "author_id", "body", "created_at"]),
+    (Report, ["id", "reporter_id", "target", "status", "created_at", "closed_by_id"]),
+    (ModerationAction, ["id", "moderator_id", "action", "target", "report_id", "created_at"]),
+    (Suspension, ["id", "user_id", "starts_at", "ends_at", "lifted_at"]),
+    (NetiquetteAcceptance, ["id", "user_id", "municipality_id", "version", "accepted_at"]),
+    (NewcomerProfile, ["id", "user_id", "languages_spoken", "needs", "seeking", "updated_at"]),
+    (BuddyProfile, ["id", "user_id", "languages", "capacity", "active"]),
+    (Pairing, ["id", "newcomer_id", "buddy_id", "state", "explanation", "ended_at"]),
+    (PairingFeedback, ["id", "pairing_id", "author_id", "rating"]),
+    (NewcomerResource, ["id", "municipality_id", "name", "description_es", "published"]),
+    (SearchEntry, ["id", "kind", "object_id", "municipality_id", "group_id", "text"]),
 ]
 
 
@@ -350,3 +398,342 @@ def test_a_sample_resident_redeems_a_manifest_offer_through_the_real_service(man
     assert len({v.pk for v in vouchers}) == 3
     assert wallet.balance == wallet.entries.aggregate(total=Sum("amount"))["total"]
     assert ledger.check().ok
+
+
+# --- the community -------------------------------------------------------------------------------
+
+
+def test_the_community_has_each_part_in_its_proportion(manifest):
+    people = residents()
+    samples = {user.pk for user, _slug in sample_users(manifest)}
+    others = people - samples
+    profiled = set(CommunityProfile.objects.values_list("user_id", flat=True))
+    posts = Post.objects.count()
+
+    assert samples <= profiled
+    assert 0.22 < share(len(profiled & others), len(others)) < 0.45
+    assert 0.8 < share(posts, len(people)) < 1.2
+    assert 0.55 < share(Post.objects.filter(district__isnull=False).count(), posts) < 0.8
+    assert 1.6 < share(Comment.objects.count(), posts) < 2.4
+    assert 2.4 < share(Reaction.objects.count(), posts) < 3.6
+    assert set(Post.objects.values_list("language", flat=True)) >= {"fr", "en"}
+    assert Post.objects.filter(language="fr").count() > posts / 2
+    assert Post.objects.filter(hidden_at__isnull=False).exists()
+    assert Follow.objects.exists()
+    assert Block.objects.exists()
+    assert Report.objects.filter(status=Report.Status.OPEN).exists()
+    assert ModerationAction.objects.filter(action=ModerationAction.Action.HIDE).exists()
+    assert Suspension.objects.exists()
+    conversations = Conversation.objects.count()
+    assert 0.7 < share(Conversation.objects.filter(is_group=False).count(), conversations) < 0.95
+    assert 6 < share(Message.objects.count(), conversations) < 10
+    assert Pairing.objects.exists()
+    sizes = {m["slug"]: m["residents"] for m in manifest["municipalities"]}
+    for municipality in Municipality.objects.all():
+        groups = Group.objects.filter(municipality=municipality)
+        assert groups.count() >= 2
+        assert groups.filter(official=True).exists()
+        assert NewcomerResource.objects.filter(municipality=municipality).count() == 10
+        if sizes[municipality.slug] >= 4:
+            assert NewcomerProfile.objects.filter(municipality=municipality).exists()
+            assert BuddyProfile.objects.filter(municipality=municipality).exists()
+    assert Group.objects.filter(visibility=Group.Visibility.ON_REQUEST).exists()
+    assert GroupMembership.objects.filter(status=GroupMembership.Status.PENDING).exists()
+    languages = {
+        code
+        for spoken in NewcomerProfile.objects.values_list("languages_spoken", flat=True)
+        for code in spoken
+    }
+    assert len(languages) >= 5
+    assert set(Pairing.objects.values_list("state", flat=True)) == set(Pairing.State.values)
+
+
+def test_the_community_counters_are_those_of_the_rows(manifest):
+    out = StringIO()
+    call_command("community_check", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "The community's counters are consistent."
+    assert Post.objects.filter(group__isnull=False, hidden_at__isnull=False).exists()
+    comments = dict(
+        Comment.objects.filter(hidden_at__isnull=True)
+        .values_list("post")
+        .annotate(n=Count("pk"))
+        .values_list("post", "n")
+    )
+    reactions = dict(
+        Reaction.objects.values_list("post").annotate(n=Count("pk")).values_list("post", "n")
+    )
+    for pk, comment_count, reaction_count in Post.objects.values_list(
+        "pk", "comment_count", "reaction_count"
+    ):
+        assert comment_count == comments.get(pk, 0)
+        assert reaction_count == reactions.get(pk, 0)
+    for group in Group.objects.all():
+        posts = Post.objects.filter(group=group)  # hidden or not, as the services count them
+        active = group.memberships.filter(status=GroupMembership.Status.ACTIVE)
+        assert group.member_count == active.count()
+        assert group.post_count == posts.count()
+        assert group.last_post_at == posts.aggregate(last=Max("created_at"))["last"]
+        assert 1 <= active.filter(role=GroupMembership.Role.ADMIN).count() <= 3
+        assert active.filter(user=group.created_by, role=GroupMembership.Role.ADMIN).exists()
+    last = dict(
+        Message.objects.values_list("conversation")
+        .annotate(last=Max("created_at"))
+        .values_list("conversation", "last")
+    )
+    for conversation in Conversation.objects.prefetch_related("members"):
+        people = sorted(m.user_id for m in conversation.members.all())
+        assert conversation.last_message_at == last[conversation.pk]
+        if conversation.is_group:
+            assert conversation.pair_key is None
+            assert 3 <= len(people) <= 6
+        else:
+            assert conversation.pair_key == f"{people[0]}:{people[1]}"
+
+
+def test_every_post_is_in_one_feed_of_its_municipality_by_someone_who_may_post_there(manifest):
+    districts = dict(District.objects.values_list("pk", "municipality_id"))
+    homes = {
+        (user, municipality): district
+        for user, municipality, district in Membership.objects.filter(is_home=True).values_list(
+            "user_id", "municipality_id", "district_id"
+        )
+    }
+    members = set(
+        GroupMembership.objects.filter(status=GroupMembership.Status.ACTIVE).values_list(
+            "group_id", "user_id"
+        )
+    )
+    group_towns = dict(Group.objects.values_list("pk", "municipality_id"))
+    accepted = {
+        (user, municipality): at
+        for user, municipality, at in NetiquetteAcceptance.objects.filter(version=0).values_list(
+            "user_id", "municipality_id", "accepted_at"
+        )
+    }
+    profiled = set(CommunityProfile.objects.values_list("user_id", flat=True))
+    rows = Post.objects.values_list(
+        "municipality_id", "district_id", "group_id", "author_id", "created_at"
+    )
+    for municipality, district, group, author, created in rows:
+        assert (district is None) != (group is None)
+        if district is not None:
+            assert districts[district] == municipality
+            assert homes[(author, municipality)] == district
+        else:
+            assert group_towns[group] == municipality
+            assert (group, author) in members
+        assert accepted[(author, municipality)] <= created
+        assert author in profiled
+    assert not Follow.objects.filter(follower__blocks__blocked=F("followed")).exists()
+    assert not Comment.objects.filter(post__author__blocks__blocked=F("author")).exists()
+    # Everyone who commented or wrote accepted the netiquette where they did it.
+    for user, municipality in Comment.objects.values_list("author_id", "post__municipality_id"):
+        assert (user, municipality) in accepted
+    for user, municipality in Message.objects.values_list(
+        "author_id", "conversation__municipality_id"
+    ).distinct():
+        assert (user, municipality) in accepted
+
+
+def test_every_moderation_decision_is_audited_and_shows_on_its_target(manifest):
+    hidden = {
+        f"{kind}:{pk}"
+        for kind, model in (("post", Post), ("comment", Comment), ("message", Message))
+        for pk in model.objects.filter(hidden_at__isnull=False).values_list("pk", flat=True)
+    }
+    actions = ModerationAction.objects.all()
+    hides = set(actions.filter(action="hide").values_list("target", flat=True))
+    restores = set(actions.filter(action="restore").values_list("target", flat=True))
+    assert hidden
+    assert hidden == hides - restores
+    for post in Post.objects.filter(hidden_at__isnull=False):
+        action = actions.get(action="hide", target=f"post:{post.pk}")
+        assert (post.hidden_by_id, post.hidden_at, post.hidden_reason) == (
+            action.moderator_id,
+            action.created_at,
+            action.reason,
+        )
+        assert post.hidden_by.roles.filter(municipality=post.municipality_id).exists()
+    for suspension in Suspension.objects.all():
+        assert actions.filter(
+            action="suspend", subject=suspension.user, created_at=suspension.starts_at
+        ).exists()
+        if suspension.lifted_at is not None:
+            assert actions.filter(
+                action="lift", subject=suspension.user, created_at=suspension.lifted_at
+            ).exists()
+    assert actions.filter(action="lift").count() == (
+        Suspension.objects.filter(lifted_at__isnull=False).count()
+    )
+    for report in Report.objects.select_related("post", "comment", "message"):
+        target = report.post or report.comment or report.message
+        if target is not None:
+            assert report.created_at >= target.created_at
+            assert report.target == f"{report.target.split(':')[0]}:{target.pk}"
+        assert report.reporter_id != report.subject_id
+        assert (report.status == Report.Status.OPEN) == (report.closed_at is None)
+    samples = {user.pk for user, _slug in sample_users(manifest)}
+    assert not Suspension.objects.filter(user__in=samples).exists()
+
+
+def test_newcomers_have_at_most_one_pairing_in_progress_and_buddies_keep_to_their_capacity(
+    manifest,
+):
+    in_progress = Pairing.objects.filter(state__in=Pairing.OPEN_STATES)
+    per_newcomer = in_progress.values("newcomer").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_newcomer} == {1}
+    for buddy in BuddyProfile.objects.annotate(
+        n=Count("pairings", filter=Q(pairings__state__in=Pairing.OPEN_STATES))
+    ):
+        assert buddy.n <= buddy.capacity
+    pairs = Pairing.objects.values("newcomer", "buddy").annotate(n=Count("pk"))
+    assert {row["n"] for row in pairs} == {1}  # two people are proposed to each other once
+    blocks = set(Block.objects.values_list("blocker_id", "blocked_id"))
+    places = {}
+    for pairing in Pairing.objects.select_related("newcomer", "buddy"):
+        newcomer, buddy = pairing.newcomer, pairing.buddy
+        assert newcomer.municipality_id == buddy.municipality_id == pairing.municipality_id
+        assert newcomer.user_id != buddy.user_id
+        assert (newcomer.user_id, buddy.user_id) not in blocks
+        assert (buddy.user_id, newcomer.user_id) not in blocks
+        if pairing.municipality_id not in places:
+            places[pairing.municipality_id] = matching._districts(pairing.municipality_id)
+        prepared = matching._Newcomer(newcomer, places[pairing.municipality_id])
+        assert (pairing.score, pairing.explanation) == matching._score(
+            prepared, buddy.district_id, buddy.languages, buddy.interests, buddy.availability
+        )
+        assert pairing.proposed_by.has_perm("community.coordinate_pairing", pairing.municipality)
+        assert pairing.proposed_at >= max(newcomer.created_at, buddy.created_at)
+        if pairing.state in Pairing.OPEN_STATES:
+            assert newcomer.seeking  # a proposal needs it, and pairing does not change it
+        if pairing.state == Pairing.State.ACTIVE:
+            assert pairing.started_at == max(
+                pairing.newcomer_accepted_at, pairing.buddy_accepted_at
+            )
+            assert pairing.next_checkin_at == pairing.started_at + timedelta(
+                days=14 * (pairing.checkins_sent + 1)
+            )
+        if pairing.state in (Pairing.State.COMPLETED, Pairing.State.ENDED):
+            assert pairing.started_at < pairing.ended_at
+        if pairing.state == Pairing.State.DECLINED:
+            assert pairing.declined_by_id in (pairing.newcomer.user_id, pairing.buddy.user_id)
+    assert set(PairingFeedback.objects.values_list("pairing__state", flat=True)) <= {
+        Pairing.State.COMPLETED,
+        Pairing.State.ENDED,
+    }
+    for profile in NewcomerProfile.objects.all():
+        assert set(profile.languages_spoken) <= choices.LANGUAGE_CODES
+        assert set(profile.needs) <= choices.NEED_KEYS
+        assert set(profile.interests) <= choices.INTEREST_KEYS
+        assert set(profile.availability) <= choices.AVAILABILITY_KEYS
+
+
+def test_every_search_entry_is_what_the_index_would_hold_for_its_object(manifest):
+    entries = {(e.kind, e.object_id): e for e in SearchEntry.objects.all()}
+    expected = {}
+    for post in Post.objects.filter(hidden_at__isnull=True):
+        expected[("post", post.pk)] = (
+            search.normalize(post.body),
+            post.municipality_id,
+            post.group_id,
+        )
+    for group in Group.objects.filter(hidden_at__isnull=True):
+        text = search.normalize(f"{group.name} {group.description}")
+        expected[("group", group.pk)] = (text, group.municipality_id, None)
+    visible = User.objects.exclude(profile_visibility=User.Visibility.PRIVATE).filter(
+        is_active=True
+    )
+    for user in visible.select_related("community_profile"):
+        profile = user.community_profile
+        text = search.normalize(" ".join([user.display_name, profile.handle, profile.bio]))
+        expected[("person", user.pk)] = (text, None, None)
+
+    assert set(entries) == set(expected)
+    for key, (text, municipality, group) in expected.items():
+        entry = entries[key]
+        assert (entry.text, entry.municipality_id, entry.group_id) == (text, municipality, group)
+    assert any(kind == "person" for kind, _pk in expected)
+
+
+def test_search_finds_generated_posts_by_a_word_of_them(manifest):
+    posts = Post.objects.filter(hidden_at__isnull=True).order_by("pk")
+    for post in [posts.first(), posts.last(), posts.filter(language="en").first()]:
+        words = search.normalize(post.body).split()
+        word = max(words, key=len)
+        found = search.matching(word, SearchEntry.objects.filter(kind=SearchEntry.Kind.POST))
+        assert post.pk in set(found.values_list("object_id", flat=True))
+        prefix = search.matching(f"{words[0]} {word[:4]}")
+        assert ("post", post.pk) in set(prefix.values_list("kind", "object_id"))
+    hidden = Post.objects.filter(hidden_at__isnull=False).first()
+    word = max(search.normalize(hidden.body).split(), key=len)
+    assert hidden.pk not in set(
+        search.matching(word).filter(kind="post").values_list("object_id", flat=True)
+    )
+    for slug, place in manifest["community"].items():
+        for word in place["search"]:
+            scoped = SearchEntry.objects.filter(municipality__slug=slug, kind="post")
+            assert search.matching(word, scoped).exists()
+
+
+def test_the_manifest_lists_community_accounts_and_objects_the_harness_can_use(manifest):
+    community, newcomers = manifest["community"], manifest["newcomers"]
+    municipalities = {m.slug: m for m in Municipality.objects.all()}
+    assert set(community) == set(municipalities)
+    samples = dict(sample_users(manifest))
+    by_email = {user.email: user for user in samples}
+    assert sum(len(place["residents"]) for place in community.values()) > len(samples) / 2
+    for slug, place in community.items():
+        municipality = municipalities[slug]
+        for email in place["residents"]:
+            user = by_email[email]  # a sample resident: the harness has their session
+            assert samples[user] == slug
+            assert GroupMembership.objects.filter(
+                user=user, status=GroupMembership.Status.ACTIVE
+            ).exists()
+            assert ConversationMember.objects.filter(user=user).exists()
+            assert Follow.objects.filter(follower=user).exists()
+            require_can_speak(user, municipality, action="post")  # netiquette, no suspension
+            assert set(place["conversations"][email]) <= set(
+                ConversationMember.objects.filter(user=user).values_list(
+                    "conversation_id", flat=True
+                )
+            )
+        for district in place["districts"]:
+            posts = Post.objects.filter(
+                pk__in=district["posts"], district__slug=district["slug"], hidden_at__isnull=True
+            )
+            assert posts.filter(municipality=municipality).count() == len(district["posts"]) > 0
+        for item in place["groups"]:
+            group = Group.objects.get(pk=item["id"], municipality=municipality)
+            assert (group.slug, group.visibility) == (item["slug"], item["visibility"])
+            assert group.posts.filter(pk__in=item["posts"], hidden_at__isnull=True).count() == len(
+                item["posts"]
+            )
+            for email in item["members"]:
+                assert by_email[email].has_perm("community.view_group", group)
+        handles = CommunityProfile.objects.filter(handle__in=place["people"])
+        assert handles.count() == len(place["people"])
+        assert not handles.filter(user__profile_visibility=User.Visibility.PRIVATE).exists()
+    assert any(g["visibility"] == "on_request" for p in community.values() for g in p["groups"])
+    assert newcomers
+    assert any(item["newcomer"] and item["buddy"] for item in newcomers.values())
+    for slug, item in newcomers.items():
+        municipality = municipalities[slug]
+        coordinator = User.objects.get(email=item["coordinator"])
+        assert coordinator.has_perm("community.coordinate_pairing", municipality)
+        assert item["seeking"]
+        if item["newcomer"]:
+            assert NewcomerProfile.objects.filter(
+                user__email=item["newcomer"], municipality=municipality
+            ).exists()
+        if item["buddy"]:
+            assert BuddyProfile.objects.filter(
+                user__email=item["buddy"], municipality=municipality
+            ).exists()
+        assert NewcomerProfile.objects.filter(pk__in=item["seeking"]).count() == len(
+            item["seeking"]
+        )
+        for profile in NewcomerProfile.objects.filter(pk__in=item["seeking"]):
+            assert profile.municipality_id == municipality.pk
+            assert profile.seeking
+            assert not profile.pairings.filter(state__in=Pairing.OPEN_STATES).exists()

@@ -112,7 +112,9 @@ def test_load_demo_twice_creates_nothing_new(db):
     call_command("load_demo", force=True, stdout=StringIO())
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == counts
     assert counts["territory.Municipality"] == 17
-    assert counts["accounts.User"] == 9
+    assert counts["accounts.User"] == 10  # the demo accounts, the operator and the newcomer
+    assert counts["community.Post"] == 4
+    assert counts["community.NewcomerResource"] == 5
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
