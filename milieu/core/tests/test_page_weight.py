@@ -40,6 +40,7 @@ CITIZEN = "citoyenne@demo.milieu.test"
 MERCHANT = "commerce@demo.milieu.test"
 STAFF = "employe.brossard@demo.milieu.test"
 ADMIN = "admin.brossard@demo.milieu.test"
+NEWCOMER = "newcomer@demo.milieu.test"
 
 # (who, url): a representative page of every app, public and logged in, citizen and staff.
 PAGES = [
@@ -76,6 +77,21 @@ PAGES = [
     (STAFF, "/fr/brossard/staff/rewards/"),
     (STAFF, "/fr/brossard/staff/rewards/merchants/"),
     (ADMIN, "/fr/brossard/staff/roles/"),
+    (None, "/fr/brossard/community/"),
+    (None, "/en/brossard/newcomers/"),
+    (CITIZEN, "/fr/brossard/community/"),
+    (CITIZEN, "/fr/brossard/community/districts/centre/"),
+    (CITIZEN, "/fr/brossard/community/groups/"),
+    (CITIZEN, "/fr/brossard/community/groups/jardins-communautaires/"),
+    (CITIZEN, "/fr/community/"),
+    (CITIZEN, "/fr/community/search/?q=quartier"),
+    (CITIZEN, "/fr/community/profile/"),
+    (CITIZEN, "/fr/messages/"),
+    (CITIZEN, "/fr/brossard/community/netiquette/"),
+    (NEWCOMER, "/en/brossard/newcomers/"),
+    (NEWCOMER, "/en/brossard/newcomers/me/"),
+    (STAFF, "/fr/brossard/staff/moderation/"),
+    (STAFF, "/fr/brossard/staff/newcomers/"),
 ]
 
 
