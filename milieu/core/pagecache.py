@@ -203,7 +203,9 @@ def page_key(
 
 
 def fill(request: HttpRequest, html: str) -> str:
-    values: dict[str, str] = {}
+    # One value per hole and request, whatever the number of fragments filled (a feed fills
+    # twenty post cards: twenty CSRF tokens would each cost a masking).
+    values: dict[str, str] = request.__dict__.setdefault("_pagecache_holes", {})
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -250,10 +252,18 @@ def keeping(request: HttpRequest, *, shared: bool) -> dict[str, Any]:
     return overrides
 
 
-def fragment(request: HttpRequest, name: str, render: Callable[[], str], *, filled: bool) -> str:
+def fragment(
+    request: HttpRequest,
+    name: str,
+    render: Callable[[], str],
+    *,
+    filled: bool,
+    vary: Iterable[Any] = (),
+) -> str:
     """A part of a page kept in the shared tier: `render()` (called under `keeping`) once per
-    language, municipality and logged-in or not; `filled` fills its holes for this request."""
-    key = _key("fragments:v1", request, name)
+    language, municipality, logged-in or not and `vary`; `filled` fills its holes for this
+    request."""
+    key = _key("fragments:v1", request, name, tuple(vary))
     html = _shared.get(key)
     if html is None:
         html = render()

@@ -13,9 +13,12 @@ register = template.Library()
 class KeepNode(template.Node):
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+    def __init__(
+        self, nodelist: template.NodeList, name: str, vary: list[template.base.FilterExpression]
+    ) -> None:
         self.nodelist = nodelist
         self.name = name
+        self.vary = vary
 
     def render(self, context: template.Context) -> SafeString:
         request = context.get("request")
@@ -29,18 +32,22 @@ class KeepNode(template.Node):
 
         origin = getattr(self, "origin", None)
         name = f"{origin.template_name if origin else ''}:{self.name}"
-        html = pagecache.fragment(request, name, render, filled=not keeping)
+        vary = tuple(repr(expression.resolve(context)) for expression in self.vary)
+        html = pagecache.fragment(request, name, render, filled=not keeping, vary=vary)
         return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
 
 @register.tag("keep")
 def keep(parser: template.base.Parser, token: template.base.Token) -> KeepNode:
+    """`{% keep "name" value… %}`: the values (template expressions) are part of the key, so
+    the fragment is kept once per combination of them."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('Usage: {% keep "name" %}…{% endkeep %}')
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% keep "name" value… %}…{% endkeep %}')
+    vary = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endkeep",))
     parser.delete_first_token()
-    return KeepNode(nodelist, bits[1][1:-1])
+    return KeepNode(nodelist, bits[1][1:-1], vary)
 
 
 @register.simple_tag(takes_context=True)

@@ -245,3 +245,34 @@ def test_the_region_page_is_kept_until_its_members_change(monkeypatch):
 
     assert "La Prairie" in client.get(f"/en/regions/{region.slug}/").content.decode()
     assert renderings.templates == ["territory/region_detail.html"]
+
+
+def test_a_kept_part_is_kept_once_per_value_of_what_it_varies_on(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    template = Template(
+        '{% load pagecache %}{% keep "card" number %}n={{ number }} {% csrf_token %}{% endkeep %}'
+    )
+    renders: list[int] = []
+
+    def page(number: int) -> str:
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        return template.render(Context({"request": request, "number": number}))
+
+    original = pagecache.fragment
+
+    def fragment(request, name, render, **kwargs):
+        def counting():
+            renders.append(1)
+            return render()
+
+        return original(request, name, counting, **kwargs)
+
+    monkeypatch.setattr(pagecache, "fragment", fragment)
+    one, two, one_again = page(1), page(2), page(1)
+
+    assert one.startswith("n=1 ") and two.startswith("n=2 ") and one_again.startswith("n=1 ")
+    assert len(renders) == 2  # 1, then 2; the second 1 came from what was kept
+    # The CSRF token is a hole, filled for each request: never the kept one.
+    assert "csrfmiddlewaretoken" in one and pagecache.hole("csrf") not in one
