@@ -254,7 +254,8 @@ def search(
     )
     return {
         "items": [_hit_out(hit) for hit in page.hits],
-        "count": page.count,
+        "count": page.shown_count,
+        "count_is_lower_bound": page.capped,
         "next_offset": page.next_offset,
     }
 

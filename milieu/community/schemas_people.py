@@ -97,7 +97,12 @@ class SearchItemOut(Schema):
 
 class SearchPageOut(Schema):
     items: list[SearchItemOut]
-    count: int
+    count: int = Field(
+        ..., description="The number of results, counted up to 100 past this page at most."
+    )
+    count_is_lower_bound: bool = Field(
+        ..., description="True when there are more results than `count` says."
+    )
     next_offset: int | None
 
 

@@ -29,6 +29,7 @@ from .people import blocked_ids, community_municipalities
 
 KINDS = (SearchEntry.Kind.POST, SearchEntry.Kind.GROUP, SearchEntry.Kind.PERSON)
 PER_PAGE = 20
+COUNT_CAP = 100
 MAX_QUERY_CHARS = 200
 
 
@@ -47,6 +48,7 @@ class SearchPage:
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     count: int = 0
+    capped: bool = False  # `count` is a lower bound: there are more results than it says
     limit: int = PER_PAGE
     offset: int = 0
 
@@ -63,6 +65,11 @@ class SearchPage:
         return [hit.person for hit in self.hits if hit.person is not None]
 
     @property
+    def shown_count(self) -> int:
+        """The number to show: exact, or the lower bound when `capped`."""
+        return self.offset + COUNT_CAP if self.capped else self.count
+
+    @property
     def next_offset(self) -> int | None:
         return self.offset + self.limit if self.offset + self.limit < self.count else None
 
@@ -71,7 +78,7 @@ class SearchPage:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
 
-def _posts_filter(user, ids: list[int], municipality: Municipality | None) -> Q:
+def _posts_filter(user, ids: list[int], municipality: Municipality | None, blocked: list[int]) -> Q:
     open_groups = Group.objects.filter(
         municipality_id__in=ids, visibility=Group.Visibility.OPEN, hidden_at__isnull=True
     )
@@ -88,7 +95,9 @@ def _posts_filter(user, ids: list[int], municipality: Municipality | None) -> Q:
         | Q(group_id__in=open_groups.values("pk"))
         | Q(group_id__in=my_groups.values("pk"))
     )
-    by_blocked = Post.objects.filter(author_id__in=blocked_ids(user)).values("pk")
+    if not blocked:
+        return Q(kind=SearchEntry.Kind.POST) & where
+    by_blocked = Post.objects.filter(author_id__in=blocked).values("pk")
     return Q(kind=SearchEntry.Kind.POST) & where & ~Q(object_id__in=by_blocked)
 
 
@@ -99,7 +108,7 @@ def _groups_filter(ids: list[int]) -> Q:
     )
 
 
-def _people_filter(user, municipality: Municipality | None) -> Q:
+def _people_filter(user, municipality: Municipality | None, blocked: list[int]) -> Q:
     people = (
         get_user_model()
         .objects.filter(pk=OuterRef("object_id"), is_active=True, community_profile__isnull=False)
@@ -108,7 +117,7 @@ def _people_filter(user, municipality: Municipality | None) -> Q:
             Q(profile_visibility=User.Visibility.PUBLIC)
             | member_of_any(OuterRef("pk"), community_municipality_ids(user))
         )
-        .exclude(pk__in=blocked_ids(user))
+        .exclude(pk__in=blocked)
     )
     if municipality is not None:
         people = people.filter(member_of_any(OuterRef("pk"), [municipality.pk]))
@@ -136,21 +145,23 @@ def search_list(
         ids = [pk for pk in ids if pk == municipality.pk]
     wanted = [kind] if kind else list(KINDS)
     where = Q(pk__in=[])
+    blocked = blocked_ids(visible_to)
     if SearchEntry.Kind.POST in wanted:
-        where |= _posts_filter(visible_to, ids, municipality)
+        where |= _posts_filter(visible_to, ids, municipality, blocked)
     if SearchEntry.Kind.GROUP in wanted:
         where |= _groups_filter(ids)
     if SearchEntry.Kind.PERSON in wanted:
-        where |= _people_filter(visible_to, municipality)
+        where |= _people_filter(visible_to, municipality, blocked)
     entries = search.matching(query, SearchEntry.objects.filter(where)).order_by(
         "-created_at", "-id"
     )
-    page.count = entries.count()
-    rows = list(
-        entries.values_list("kind", "object_id", "created_at")[offset : offset + limit]
-        if page.count > offset
-        else []
-    )
+    # One query for the page and the count: the rows up to COUNT_CAP past this page (a common
+    # word matches thousands of entries, and nobody pages through them; the page says "more
+    # than …").
+    found = list(entries.values_list("kind", "object_id", "created_at")[: offset + COUNT_CAP + 1])
+    page.count = len(found)
+    page.capped = page.count > offset + COUNT_CAP
+    rows = found[offset : offset + limit]
     page.hits = _hits(rows)
     return page
 

@@ -414,5 +414,6 @@ def test_search_never_returns_a_blocked_person_or_their_posts(here, me):
     assert client_for(me).get(f"{API}/search?q=bloc").json() == {
         "items": [],
         "count": 0,
+        "count_is_lower_bound": False,
         "next_offset": None,
     }
