@@ -13,9 +13,13 @@ blocked, or who blocked the viewer, never appear.
 """
 
 import base64
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -160,6 +164,83 @@ def _visible_posts(viewer) -> QuerySet[Post]:
     return _without_blocked(post_queryset(viewer).filter(hidden_at__isnull=True), viewer)
 
 
+# --- The first page of a district's or a group's feed, shared ------------------------------------
+# Everyone who opens a district's or a group's feed sees the same newest posts, but for the
+# people they blocked (or who blocked them) and for their own reactions. The posts of the first
+# page (twice a page, so that removing blocked authors still fills one) are kept in the cache
+# under the feed's version, which every change to what the feed shows renews (`feed_changed`,
+# called by the services: a post published, edited, deleted, hidden or restored, a picture
+# added). What changes too often to be kept, the counters and the reader's reaction, is read
+# fresh for the twenty posts shown, in one query.
+
+FEED_CACHE_SECONDS = 600
+
+
+def _feed_version_key(*, district_id: int | None = None, group_id: int | None = None) -> str:
+    return f"community:feed-version:v1:{'district' if district_id else 'group'}:{district_id or group_id}"
+
+
+def feed_changed(post: Post) -> None:
+    """What the feed of `post`'s district or group shows has changed (services call it)."""
+    from milieu.core import caching
+
+    key = _feed_version_key(district_id=post.district_id, group_id=post.group_id)
+    caching.bump(key)
+    transaction.on_commit(lambda: caching.bump(key))
+
+
+def _shared_first_page(viewer, *, limit: int, **where) -> FeedPage:
+    version_key = _feed_version_key(**{f"{name}_id": value.pk for name, value in where.items()})
+    version = cache.get(version_key)
+    if version is None:
+        version = time.time_ns()
+        cache.add(version_key, version, None)
+        version = cache.get(version_key, version)
+    key = f"{version_key}:{version}:{limit}"
+    kept = cache.get(key)
+    if kept is None:
+        rows = list(
+            post_queryset(AnonymousUser())
+            .filter(hidden_at__isnull=True, **where)
+            .order_by("-created_at", "-id")[: 2 * limit + 1]
+        )
+        kept = (rows, len(rows) > 2 * limit)
+        cache.set(key, kept, FEED_CACHE_SECONDS)
+    rows, beyond = kept
+    if viewer.is_authenticated:
+        blocked = {
+            other
+            for blocker, blocked_id in Block.objects.filter(
+                Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk)
+            ).values_list("blocker_id", "blocked_id")
+            for other in (blocker, blocked_id)
+            if other != viewer.pk
+        }
+        rows = [post for post in rows if post.author_id not in blocked]
+    posts = rows[:limit]
+    fresh = {
+        pk: (comments, reactions, mine)
+        for pk, comments, reactions, mine in post_queryset(viewer)
+        .filter(pk__in=[post.pk for post in posts])
+        .values_list(
+            "pk",
+            "comment_count",
+            "reaction_count",
+            "viewer_reaction" if viewer.is_authenticated else "pk",
+        )
+    }
+    shown = []
+    for post in posts:
+        if post.pk not in fresh:  # deleted or hidden since the page was kept
+            continue
+        post.comment_count, post.reaction_count, mine = fresh[post.pk]
+        post.viewer_reaction = mine if viewer.is_authenticated else None  # type: ignore[attr-defined]
+        shown.append(post)
+    decorate_posts(shown, viewer)
+    more = len(rows) > limit or beyond
+    return FeedPage(posts=shown, next_cursor=encode_cursor(shown[-1]) if more and shown else None)
+
+
 # --- Districts ------------------------------------------------------------------------------------
 
 
@@ -200,6 +281,8 @@ def district_feed(
     require_module(municipality)
     if not viewer.has_perm("community.view_community", municipality):
         raise NotFound(_("This neighbourhood does not exist."))
+    if cursor is None:
+        return _shared_first_page(viewer, limit=limit, district=district)
     return _page(_visible_posts(viewer).filter(district=district), viewer, cursor, limit)
 
 
@@ -300,6 +383,8 @@ def group_feed(
     """The visible posts of a group, for those who may read it (its active members for a
     group on request)."""
     _require_read_group(viewer, group)
+    if cursor is None:
+        return _shared_first_page(viewer, limit=limit, group=group)
     return _page(_visible_posts(viewer).filter(group=group), viewer, cursor, limit)
 
 

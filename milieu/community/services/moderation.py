@@ -45,6 +45,7 @@ from ..selectors.moderation import (
     shared_municipalities,
     suspension_active,
 )
+from ..selectors.social import feed_changed
 from .common import LIMITS, Suspended
 
 MAX_NETIQUETTE_CHARS = 10_000
@@ -375,6 +376,7 @@ def _after_visibility_change(obj, *, visible: bool) -> None:
     """Keep the search index and the post's count of visible comments true."""
     if isinstance(obj, Post):
         search.index_post(obj)
+        feed_changed(obj)
     elif isinstance(obj, Group):
         search.index_group(obj)
     elif isinstance(obj, Comment):

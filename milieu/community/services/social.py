@@ -47,7 +47,7 @@ from ..models import (
     SearchEntry,
 )
 from ..permissions import forget_group_roles
-from ..selectors.social import THUMB_SIDE, thumbnail_name
+from ..selectors.social import THUMB_SIDE, feed_changed, thumbnail_name
 from . import common
 
 logger = logging.getLogger("milieu.community")
@@ -720,6 +720,7 @@ def post_create(
                 post_count=F("post_count") + 1, last_post_at=post.created_at
             )
         search.index_post(post)
+        feed_changed(post)
     except Exception:
         _delete_files(_image_files(stored))
         raise
@@ -789,6 +790,7 @@ def post_update(
         fresh.edited_at = timezone.now()
         fresh.save(update_fields=[*changed, "edited_at"])
     search.index_post(fresh)
+    feed_changed(fresh)
     if "body" in changed:
         post_id, text, author = fresh.pk, fresh.body, actor
         _after_commit(
@@ -811,6 +813,7 @@ def post_image_add(*, actor, post: Post, upload: Upload) -> PostImage:
     stored = _store(fresh, _prepare([upload], already=already))
     fresh.edited_at = timezone.now()
     fresh.save(update_fields=["edited_at"])
+    feed_changed(fresh)
     return stored[0]
 
 
@@ -821,6 +824,7 @@ def post_delete(*, actor, post: Post) -> None:
     names = _image_files(list(PostImage.objects.filter(post_id=post.pk)))
     group_id = post.group_id
     search.unindex(SearchEntry.Kind.POST, post.pk)
+    feed_changed(post)
     Post.objects.filter(pk=post.pk).delete()
     if group_id is not None:
         latest = Post.objects.filter(group_id=group_id).aggregate(latest=Max("created_at"))

@@ -49,3 +49,31 @@ def community_text(text: str) -> SafeString:
             lines = [_render_line(line) for line in paragraph.split("\n")]
             html.append("<p>" + "<br>".join(lines) + "</p>")
     return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
+
+
+@register.filter
+def card_state(post) -> tuple:
+    """What a kept post card (`_post.html`) shows of its post and of the reader's relation to
+    it: the card is rendered again when any of it changes."""
+    author = post.author
+    profile = getattr(author, "community_profile", None) if author is not None else None
+    group = post.group if post.group_id else None
+    district = post.district if post.district_id else None
+    return (
+        post.pk,
+        post.edited_at,
+        post.hidden_at,
+        post.hidden_reason,
+        post.language,
+        post.comment_count,
+        post.reaction_count,
+        getattr(post, "viewer_reaction", None),
+        getattr(post, "viewer_may_interact", None),
+        getattr(post, "viewer_is_author", None),
+        post.author_id,
+        author.display_name if author is not None else None,
+        profile.handle if profile is not None else None,
+        group.name if group is not None else None,
+        district.name if district is not None else None,
+        tuple((image.pk, image.alt_text) for image in post.images.all()),
+    )
