@@ -1827,7 +1827,6 @@ class _Builder:
                     )
                 )
                 for person in people:
-                    self.threads.setdefault(person, []).append(conversation)
                     draw = rng.random()
                     if person == author or draw < 0.75:
                         read: float | None = last
@@ -1841,6 +1840,8 @@ class _Builder:
                     if len(people) > 2 and person != creator and rng.random() < 0.05:
                         moment = last + rng.expovariate(1 / DAY)
                         left = _at(moment) if moment < now else None
+                    if left is None:  # the harness opens only conversations one is still in
+                        self.threads.setdefault(person, []).append(conversation)
                     members.append(
                         (conversation, person, _at(created), _at(read) if read else None, left)
                     )

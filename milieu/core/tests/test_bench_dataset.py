@@ -693,8 +693,8 @@ def test_the_manifest_lists_community_accounts_and_objects_the_harness_can_use(m
             assert ConversationMember.objects.filter(user=user).exists()
             assert Follow.objects.filter(follower=user).exists()
             require_can_speak(user, municipality, action="post")  # netiquette, no suspension
-            assert set(place["conversations"][email]) <= set(
-                ConversationMember.objects.filter(user=user).values_list(
+            assert set(place["conversations"][email]) <= set(  # still in them: they open
+                ConversationMember.objects.filter(user=user, left_at__isnull=True).values_list(
                     "conversation_id", flat=True
                 )
             )
