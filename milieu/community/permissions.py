@@ -15,6 +15,7 @@ user (`_milieu_*` attributes are never pickled with it).
 """
 
 import rules
+from django.db.models import Q
 
 from milieu.accounts.models import Role, TrustLevel
 from milieu.accounts.permissions import (
@@ -25,7 +26,7 @@ from milieu.accounts.permissions import (
     is_municipal_staff,
 )
 
-from .models import Conversation, Group, GroupMembership, NewcomerProfile, Pairing, Post
+from .models import Block, Conversation, Group, GroupMembership, NewcomerProfile, Pairing, Post
 from .relations import is_user, person_relation
 
 
@@ -104,12 +105,38 @@ def can_post_in_group(user, group) -> bool:
     )
 
 
+def blocked_either_way(user) -> frozenset[int]:
+    """The people `user` blocked and those who blocked `user`: one query, then memoised on the
+    user for the request (`forget_blocks` after a block changes)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = user.__dict__.get("_milieu_blocked_either")
+    if cached is None:
+        cached = frozenset(
+            blocked if blocker == user.pk else blocker
+            for blocker, blocked in Block.objects.filter(
+                Q(blocker_id=user.pk) | Q(blocked_id=user.pk)
+            ).values_list("blocker_id", "blocked_id")
+        )
+        user.__dict__["_milieu_blocked_either"] = cached
+    return cached
+
+
+def forget_blocks(user) -> None:
+    user.__dict__.pop("_milieu_blocked_either", None)
+
+
 @rules.predicate
 def can_read_post(user, post) -> bool:
+    """Who may read a post: as where it was published says, never across a block (a post by
+    someone I blocked, or who blocked me, is not found — on its page, the report form or its
+    translation alike)."""
     if not isinstance(post, Post):
         return False
     if post.hidden_at is not None:
         return user.is_authenticated and post.author_id == user.pk
+    if post.author_id is not None and post.author_id in blocked_either_way(user):
+        return False
     if post.group_id is not None:
         return can_read_group(user, post.group)
     return is_community_member(user, post.municipality)

@@ -14,6 +14,7 @@ from milieu.core.permissions import require
 
 from .. import choices, handles, search
 from ..models import Block, CommunityProfile, Follow
+from ..permissions import forget_blocks
 from ..relations import forget_relation, person_relation
 from ..selectors.people import person_get
 
@@ -165,6 +166,8 @@ def block(*, actor, handle: str) -> Block:
     Follow.objects.filter(follower=actor, followed=person).delete()
     Follow.objects.filter(follower=person, followed=actor).delete()
     forget_relation(person)
+    forget_blocks(actor)
+    forget_blocks(person)
     return found
 
 
@@ -175,6 +178,7 @@ def unblock(*, actor, handle: str) -> None:
     deleted, _rows = Block.objects.filter(
         blocker=actor, blocked__community_profile__handle=(handle or "").strip().lower()
     ).delete()
+    forget_blocks(actor)
     if not deleted:
         person = person_get(visible_to=actor, handle=handle)
         if person.pk == actor.pk:

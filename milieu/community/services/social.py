@@ -345,7 +345,10 @@ def _notify_request(group: Group, requester, membership_id: int) -> None:
         ).select_related("user")
     ]
     name = requester.display_name or str(requester)
+    blockers = common.blocked_between(requester.pk, [admin.pk for admin in admins])
     for admin in admins:
+        if admin.pk in blockers:  # who blocked the requester does not hear from them
+            continue
         _notify(
             admin,
             topic="my_groups",

@@ -75,6 +75,12 @@ def new(request: AuthenticatedRequest) -> HttpResponse:
     )
     handles = services.parse_handles(raw_to)[:20]
     profiles = selectors.profiles_by_handle(handles) if handles else {}
+    # Only people I may see are named on the page; anyone else is unknown, as on their page.
+    profiles = {
+        handle: profile
+        for handle, profile in profiles.items()
+        if request.user.has_perm("community.view_person", profile.user)
+    }
     recipient_ids = [p.user_id for p in profiles.values() if p.user_id != request.user.pk]
     candidates = (
         selectors.common_municipalities(actor=request.user, user_ids=recipient_ids)

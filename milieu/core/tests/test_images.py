@@ -4,6 +4,7 @@ re-encoded, without EXIF, GPS or any other metadata; anything else is refused cl
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from milieu.core import images
@@ -80,7 +81,7 @@ def test_anything_but_a_picture_is_refused(payload):
 
 
 def test_a_file_over_10_mb_is_refused_before_it_is_read():
-    with pytest.raises(images.ImageRejected, match="10 MB"):
+    with translation.override("en"), pytest.raises(images.ImageRejected, match="10 MB"):
         images.prepare(io.BytesIO(b"\xff" * (images.MAX_UPLOAD_BYTES + 1)))
 
 
