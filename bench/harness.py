@@ -484,6 +484,12 @@ def setup_accounts(
     admin = accounts_manifest["admins"].get(FAN_OUT_MUNICIPALITY)
     emails = [email for email, _slug in residents] + [m["email"] for m in merchants]
     emails += [admin] if admin else []
+    # The newcomers' coordinators (staff with MFA) of the matching scenario.
+    emails += [
+        town["coordinator"]
+        for town in (manifest.get("newcomers") or {}).values()
+        if town.get("coordinator")
+    ]
     request: dict[str, Any] = {"sessions": sorted(set(emails))}
     if merchants:
         request["till"] = {
@@ -627,6 +633,120 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
     def missing(key: str) -> str | None:
         return None if manifest.get(key) else f"no `{key}` in the dataset's manifest yet"
 
+    # --- The community: each request from a resident with community activity (drawn at random
+    # among the municipalities' lists), on what that resident may read.
+    community = manifest.get("community") or {}
+    members = [
+        (email, slug)
+        for slug, town in sorted(community.items())
+        for email in town.get("residents", [])
+        if email in accounts.cookies
+    ]
+    member_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(members))), k=RESIDENT_DRAWS
+    )
+
+    def member(i: int) -> tuple[str, str]:
+        return members[member_draws[i % len(member_draws)]]
+
+    def member_who(i: int) -> str:
+        return member(i)[0]
+
+    def as_member(path: Callable[[str, str, int], str], must: bytes | None = None) -> Callable:
+        def make(i: int) -> Call:
+            email, slug = member(i)
+            return Call("GET", path(email, slug, i), accounts.headers(email), must_contain=must)
+
+        return make
+
+    def district_of(email: str, slug: str, i: int) -> str:
+        districts = community[slug]["districts"]
+        return f"/fr/{slug}/community/districts/{districts[i % len(districts)]['slug']}/"
+
+    group_visits = [
+        (email, slug, group["slug"])
+        for slug, town in sorted(community.items())
+        for group in town.get("groups", [])
+        for email in group.get("members", [])
+        if email in accounts.cookies
+    ]
+    group_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(group_visits))), k=RESIDENT_DRAWS
+    )
+
+    def group_page(i: int) -> Call:
+        email, slug, group_slug = group_visits[group_draws[i % len(group_draws)]]
+        path = f"/fr/{slug}/community/groups/{group_slug}/"
+        return Call("GET", path, accounts.headers(email), must_contain=logged_in)
+
+    def search_word(slug: str, i: int) -> str:
+        words = community[slug].get("search") or ["quartier"]
+        return urllib.parse.quote(words[i % len(words)])
+
+    conversation_visits = [
+        (email, conversation_id)
+        for town in community.values()
+        for email, ids in sorted(town.get("conversations", {}).items())
+        if email in accounts.cookies
+        for conversation_id in ids
+    ]
+    conversation_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(conversation_visits))), k=RESIDENT_DRAWS
+    )
+
+    def conversation(i: int) -> Call:
+        email, conversation_id = conversation_visits[
+            conversation_draws[i % len(conversation_draws)]
+        ]
+        return Call(
+            "GET",
+            f"/fr/messages/{conversation_id}/",
+            accounts.headers(email),
+            must_contain=logged_in,
+        )
+
+    commentable = [
+        (email, post_id)
+        for slug, town in sorted(community.items())
+        for district in town.get("districts", [])
+        for post_id in district.get("posts", [])[:2]
+        for email in town.get("residents", [])[:8]
+        if email in accounts.cookies
+    ]
+
+    def comment(i: int) -> Call:
+        email, post_id = commentable[i % len(commentable)]
+        body = json.dumps({"body": f"Merci pour l'information! ({run_id}-{i})", "language": "fr"})
+        return Call(
+            "POST",
+            f"/api/v1/community/posts/{post_id}/comments",
+            accounts.headers(email, post=True),
+            body.encode(),
+            expect=201,
+        )
+
+    # --- Newcomer matching: coordinators ask for the ranked buddies of newcomers seeking one.
+    newcomers = manifest.get("newcomers") or {}
+    matches = [
+        (town["coordinator"], slug, profile_id)
+        for slug, town in sorted(newcomers.items())
+        if town.get("coordinator") in accounts.cookies
+        for profile_id in town.get("seeking", [])
+    ]
+
+    def match_list(i: int) -> Call:
+        email, slug, profile_id = matches[i % len(matches)]
+        path = f"/api/v1/municipalities/{slug}/newcomers/{profile_id}/matches"
+        return Call("GET", path, accounts.headers(email), must_contain=b'"matches"')
+
+    def match_page(i: int) -> Call:
+        email, slug, profile_id = matches[i % len(matches)]
+        path = f"/fr/{slug}/staff/newcomers/newcomers/{profile_id}/"
+        return Call("GET", path, accounts.headers(email), must_contain=logged_in)
+
+    def without(items: list, what: str) -> str | None:
+        return missing("community") or (None if items else f"no {what} in the manifest")
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -696,6 +816,99 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET /api/v1/rewards/offers",
             as_resident(lambda _s: "/api/v1/rewards/offers"),
             who=who,
+        ),
+        Scenario(
+            "community_feed",
+            "page",
+            "GET /fr/community/ (my feed), residents taking part",
+            as_member(lambda _e, _s, _i: "/fr/community/", logged_in) if members else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "district_feed",
+            "page",
+            "GET /fr/<home>/community/districts/<district>/",
+            as_member(district_of, logged_in) if members else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "group_page",
+            "page",
+            "GET /fr/<town>/community/groups/<group>/ (its members)",
+            group_page if group_visits else None,
+            skip=without(group_visits, "group members"),
+        ),
+        Scenario(
+            "community_search",
+            "page",
+            "GET /fr/community/search/?q=<a word of the town's posts>",
+            as_member(
+                lambda _e, slug, i: f"/fr/community/search/?q={search_word(slug, i)}", logged_in
+            )
+            if members
+            else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "messages_inbox",
+            "page",
+            "GET /fr/messages/",
+            as_member(lambda _e, _s, _i: "/fr/messages/", logged_in) if members else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "conversation",
+            "page",
+            "GET /fr/messages/<id>/ (a conversation of one's own; marks it read)",
+            conversation if conversation_visits else None,
+            skip=without(conversation_visits, "conversations"),
+        ),
+        Scenario(
+            "api_community_feed",
+            "page",
+            "GET /api/v1/community/feed",
+            as_member(lambda _e, _s, _i: "/api/v1/community/feed", b'"items"') if members else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "api_community_search",
+            "page",
+            "GET /api/v1/community/search?q=<word>",
+            as_member(
+                lambda _e, slug, i: f"/api/v1/community/search?q={search_word(slug, i)}",
+                b'"items"',
+            )
+            if members
+            else None,
+            who=member_who,
+            skip=without(members, "community residents"),
+        ),
+        Scenario(
+            "newcomer_matches",
+            "page",
+            "GET /api/v1/municipalities/<town>/newcomers/<id>/matches (coordinators)",
+            match_list if matches else None,
+            skip=missing("newcomers") or (None if matches else "no newcomer seeking a buddy"),
+        ),
+        Scenario(
+            "newcomer_match_page",
+            "page",
+            "GET /fr/<town>/staff/newcomers/newcomers/<id>/ (the ranked buddies)",
+            match_page if matches else None,
+            skip=missing("newcomers") or (None if matches else "no newcomer seeking a buddy"),
+        ),
+        Scenario(
+            "comment",
+            "action",
+            "POST /api/v1/community/posts/{id}/comments (residents, district posts)",
+            comment if commentable else None,
+            warm_up=False,
+            skip=without(commentable, "commentable posts"),
         ),
         Scenario(
             "card_verify",

@@ -321,6 +321,12 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
 | card | page | `GET /fr/card/`: the citizen card and its QR code (signed on the first visit, then shown again for six hours) |
 | notification_centre | page | `GET /fr/notifications/`: the first 20 of the resident's notifications |
 | api_municipalities, api_me, api_notifications, api_wallets, api_history, api_offers | page | the API's `GET` lists (`/api/v1/...`), anonymous or as the sample residents |
+| community_feed, district_feed, group_page | page | the community's feeds as residents who take part: my feed (`/fr/community/`), a district's feed of their town, a group they belong to |
+| community_search | page | `GET /fr/community/search/?q=…` with words of the town's posts |
+| messages_inbox, conversation | page | my conversations, and one of them (opening it marks it read) |
+| api_community_feed, api_community_search | page | the same through the API |
+| newcomer_matches, newcomer_match_page | page | a coordinator asks for the ranked buddies of a newcomer seeking one (API, and the staff page that shows them) |
+| comment | action | `POST /api/v1/community/posts/{id}/comments` by residents on posts of their town |
 | card_verify | action | `POST /api/v1/cards/verify` with the cards of the sample residents (`GET /api/v1/card`) |
 | till_purchase | action | `POST /api/v1/rewards/till/purchase` by merchants with residents' cards: **postings/s** |
 | redemption | action | `POST /api/v1/rewards/offers/{id}/redeem` by the sample residents: **postings/s** |
