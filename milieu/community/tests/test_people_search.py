@@ -316,6 +316,34 @@ def test_results_are_paginated_by_limit_and_offset(here, me):
     assert (last.next_offset, last.previous_offset) == (None, 2)
 
 
+def test_people_and_posts_share_one_capped_count_and_one_order(here, me, monkeypatch):
+    """People are read in their own query: the page still merges both kinds newest first, and
+    the count stops at the cap whichever kind fills it."""
+    from milieu.community.selectors import search as selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    now = timezone.now()
+    expected = []
+    for number in range(3):
+        author = person(here, handle=f"verger-{number}", visibility=User.Visibility.MEMBERS)
+        post = district_post(author, here, f"Verger {number}")
+        SearchEntry.objects.filter(kind="person", object_id=author.pk).update(
+            created_at=now - timedelta(hours=2 * number)
+        )
+        SearchEntry.objects.filter(kind="post", object_id=post.pk).update(
+            created_at=now - timedelta(hours=2 * number + 1)
+        )
+        expected += [("person", author.pk), ("post", post.pk)]
+
+    first = search_list(visible_to=me, query="verger", limit=2)
+    second = search_list(visible_to=me, query="verger", limit=2, offset=2)
+
+    assert [(h.kind, h.id) for h in first.hits] == expected[:2]
+    assert (first.capped, first.shown_count) == (True, 3)
+    assert [(h.kind, h.id) for h in second.hits] == expected[2:4]
+    assert second.shown_count == 5  # more than 5: the cap counts past the page
+
+
 # --- Query budget ------------------------------------------------------------------------------------
 
 
