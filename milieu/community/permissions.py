@@ -25,6 +25,7 @@ from milieu.accounts.permissions import (
     is_member,
     is_municipal_staff,
 )
+from milieu.core.compiled import CompiledQuery
 
 from .models import Block, Conversation, Group, GroupMembership, NewcomerProfile, Pairing, Post
 from .relations import is_user, person_relation
@@ -105,6 +106,15 @@ def can_post_in_group(user, group) -> bool:
     )
 
 
+def _blocks_query(user_id: int):
+    return Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
+        "blocker_id", "blocked_id"
+    )
+
+
+BLOCKS = CompiledQuery(_blocks_query)  # a feed page asks it on every request
+
+
 def blocked_either_way(user) -> frozenset[int]:
     """The people `user` blocked and those who blocked `user`: one query, then memoised on the
     user for the request (`forget_blocks` after a block changes)."""
@@ -113,10 +123,7 @@ def blocked_either_way(user) -> frozenset[int]:
     cached = user.__dict__.get("_milieu_blocked_either")
     if cached is None:
         cached = frozenset(
-            blocked if blocker == user.pk else blocker
-            for blocker, blocked in Block.objects.filter(
-                Q(blocker_id=user.pk) | Q(blocked_id=user.pk)
-            ).values_list("blocker_id", "blocked_id")
+            blocked if blocker == user.pk else blocker for blocker, blocked in BLOCKS.rows(user.pk)
         )
         user.__dict__["_milieu_blocked_either"] = cached
     return cached

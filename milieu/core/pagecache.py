@@ -11,7 +11,8 @@ filled in on each request: the CSRF token, the CSP nonce, and whatever an app re
 Two tiers:
 
 - **shared** (`per_person=False`): one rendering for everyone who sees the same variant, kept in
-  the worker's memory (a bounded LRU, `SHARED_SECONDS`). The template gets a `user` that answers
+  the worker's memory (a bounded LRU, `SHARED_SECONDS`) and in the shared cache, where the
+  other workers find it instead of rendering it again. The template gets a `user` that answers
   only `is_authenticated`: reading anything else about the person raises `PersonalDataRead`,
   so a shared page cannot carry one person's data to another (the view passes what differs per
   person as `vary` flags instead).
@@ -229,7 +230,14 @@ def render_page(
     if not _servable(request):
         return HttpResponse(render_to_string(template_name, _context(context), request))
     key = page_key(request, template_name, vary, per_person)
-    html = cache.get(key) if per_person else _shared.get(key)
+    if per_person:
+        html = cache.get(key)
+    else:
+        html = _shared.get(key)
+        if html is None:  # another worker may have rendered it
+            html = cache.get(key)
+            if html is not None:
+                _shared.set(key, html, SHARED_SECONDS)
     if html is None:
         kept = _context(context) | keeping(request, shared=not per_person)
         html = render_to_string(template_name, kept, request)
@@ -237,6 +245,7 @@ def render_page(
             cache.set(key, html, PERSONAL_SECONDS)
         else:
             _shared.set(key, html, SHARED_SECONDS)
+            cache.set(key, html, SHARED_SECONDS)
     return HttpResponse(fill(request, html))
 
 
@@ -248,7 +257,10 @@ def keeping(request: HttpRequest, *, shared: bool) -> dict[str, Any]:
         "csp_nonce": hole("nonce"),
     }
     if shared:
-        overrides["user"] = overrides["perms"] = SharedViewer(request.user.is_authenticated)
+        # `viewer` is the reader's name in the community's templates.
+        overrides["user"] = overrides["perms"] = overrides["viewer"] = SharedViewer(
+            request.user.is_authenticated
+        )
     return overrides
 
 

@@ -13,7 +13,9 @@ blocked, or who blocked the viewer, never appear.
 """
 
 import base64
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from milieu.accounts.access import access_facts
 from milieu.accounts.models import STAFF_ROLES, Membership
 from milieu.core import modules
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.territory.models import District, Municipality
 
@@ -129,14 +132,20 @@ def post_queryset(viewer) -> QuerySet[Post]:
 def decorate_posts(posts: list[Post], viewer) -> list[Post]:
     """What the post card needs to know about the viewer (no query: permissions read the
     viewer's cached facts and group memberships)."""
+    # Whether one may interact depends on where a post was published, not on the post (but
+    # for a hidden one): asked once per district's municipality or group.
+    may_interact: dict[tuple, bool] = {}
     for post in posts:
         if post.group_id is not None and post.group is not None:
             post.group.municipality = post.municipality  # same municipality: no query
         if not hasattr(post, "viewer_reaction"):
             post.viewer_reaction = None  # type: ignore[attr-defined]
-        post.viewer_may_interact = bool(  # type: ignore[attr-defined]
-            viewer.is_authenticated and viewer.has_perm("community.interact_post", post)
-        )
+        place = (post.municipality_id, post.group_id, post.hidden_at is None)
+        if place not in may_interact:
+            may_interact[place] = bool(
+                viewer.is_authenticated and viewer.has_perm("community.interact_post", post)
+            )
+        post.viewer_may_interact = may_interact[place]  # type: ignore[attr-defined]
         post.viewer_is_author = bool(  # type: ignore[attr-defined]
             viewer.is_authenticated and post.author_id == viewer.pk
         )
@@ -170,10 +179,13 @@ def _visible_posts(viewer) -> QuerySet[Post]:
 # page (twice a page, so that removing blocked authors still fills one) are kept in the cache
 # under the feed's version, which every change to what the feed shows renews (`feed_changed`,
 # called by the services: a post published, edited, deleted, hidden or restored, a picture
-# added). What changes too often to be kept, the counters and the reader's reaction, is read
-# fresh for the twenty posts shown, in one query.
+# added, a comment or a reaction counted). Next to them, their outline (ids and authors) is kept
+# in each worker's memory: from it and the reader's blocks and reactions (two compiled queries),
+# `first_page_outline` tells what a reader's first page shows without loading a post, which
+# is what a kept page of the feed varies on (`views.social`).
 
 FEED_CACHE_SECONDS = 600
+OUTLINES_KEPT = 2_000  # per worker: a district or group's outline is a few hundred bytes
 
 
 def _feed_version_key(*, district_id: int | None = None, group_id: int | None = None) -> str:
@@ -189,14 +201,17 @@ def feed_changed(post: Post) -> None:
     transaction.on_commit(lambda: caching.bump(key))
 
 
-def _shared_first_page(viewer, *, limit: int, **where) -> FeedPage:
+def _feed_key(limit: int, where: dict) -> str:
     version_key = _feed_version_key(**{f"{name}_id": value.pk for name, value in where.items()})
     version = cache.get(version_key)
     if version is None:
         version = time.time_ns()
         cache.add(version_key, version, None)
         version = cache.get(version_key, version)
-    key = f"{version_key}:{version}:{limit}"
+    return f"{version_key}:{version}:{limit}"
+
+
+def _kept_rows(key: str, limit: int, where: dict) -> tuple[list[Post], bool]:
     kept = cache.get(key)
     if kept is None:
         rows = list(
@@ -206,39 +221,100 @@ def _shared_first_page(viewer, *, limit: int, **where) -> FeedPage:
         )
         kept = (rows, len(rows) > 2 * limit)
         cache.set(key, kept, FEED_CACHE_SECONDS)
-    rows, beyond = kept
+    return kept
+
+
+_outlines: OrderedDict[str, tuple[float, tuple[tuple[int, int | None], ...], bool]] = OrderedDict()
+_outlines_lock = threading.Lock()
+
+
+def _outline(key: str, limit: int, where: dict) -> tuple[tuple[tuple[int, int | None], ...], bool]:
+    """`((post id, author id), ...)` of the kept rows, newest first, and whether more follow."""
+    now = time.monotonic()
+    with _outlines_lock:
+        found = _outlines.get(key)
+        if found is not None and found[0] > now:
+            _outlines.move_to_end(key)
+            return found[1], found[2]
+    rows, beyond = _kept_rows(key, limit, where)
+    outline = tuple((post.pk, post.author_id) for post in rows)
+    with _outlines_lock:
+        _outlines[key] = (now + FEED_CACHE_SECONDS, outline, beyond)
+        while len(_outlines) > OUTLINES_KEPT:
+            _outlines.popitem(last=False)
+    return outline, beyond
+
+
+def _reactions_query(user_id: int, first_post_id: int):
+    return Reaction.objects.filter(user_id=user_id, post_id__gte=first_post_id).values_list(
+        "post_id", "kind"
+    )
+
+
+MY_REACTIONS_SINCE = CompiledQuery(_reactions_query, arguments=2)
+
+
+@dataclass(frozen=True)
+class FirstPageOutline:
+    """What a reader's first page of a feed shows, without its posts: the feed's kept version,
+    the posts shown, those the reader wrote, the reader's reactions, and whether more follow."""
+
+    key: str
+    shown: tuple[int, ...]
+    mine: tuple[int, ...]
+    reactions: tuple[tuple[int, str], ...]
+    more: bool
+
+
+def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
+    key = _feed_key(limit, where)
+    outline, beyond = _outline(key, limit, where)
     if viewer.is_authenticated:
-        blocked = {
-            other
-            for blocker, blocked_id in Block.objects.filter(
-                Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk)
-            ).values_list("blocker_id", "blocked_id")
-            for other in (blocker, blocked_id)
-            if other != viewer.pk
-        }
-        rows = [post for post in rows if post.author_id not in blocked]
-    posts = rows[:limit]
-    fresh = {
-        pk: (comments, reactions, mine)
-        for pk, comments, reactions, mine in post_queryset(viewer)
-        .filter(pk__in=[post.pk for post in posts])
-        .values_list(
-            "pk",
-            "comment_count",
-            "reaction_count",
-            "viewer_reaction" if viewer.is_authenticated else "pk",
+        from ..permissions import blocked_either_way
+
+        blocked = blocked_either_way(viewer)
+        readable = [(pk, author) for pk, author in outline if author not in blocked]
+    else:
+        readable = list(outline)
+    shown = readable[:limit]
+    mine: tuple[int, ...] = ()
+    reactions: tuple[tuple[int, str], ...] = ()
+    if viewer.is_authenticated and shown:
+        mine = tuple(pk for pk, author in shown if author == viewer.pk)
+        ids = {pk for pk, _author in shown}
+        reactions = tuple(
+            sorted(
+                (post_id, kind)
+                for post_id, kind in MY_REACTIONS_SINCE.rows(viewer.pk, min(ids))
+                if post_id in ids
+            )
         )
-    }
+    return FirstPageOutline(
+        key=key,
+        shown=tuple(pk for pk, _author in shown),
+        mine=mine,
+        reactions=reactions,
+        more=len(readable) > limit or beyond,
+    )
+
+
+def _first_page(viewer, outline: FirstPageOutline, *, limit: int, where: dict) -> FeedPage:
+    """The posts of `outline`, decorated for `viewer`."""
+    rows, _beyond = _kept_rows(outline.key, limit, where)
+    by_id = {post.pk: post for post in rows}
+    mine = dict(outline.reactions)
     shown = []
-    for post in posts:
-        if post.pk not in fresh:  # deleted or hidden since the page was kept
-            continue
-        post.comment_count, post.reaction_count, mine = fresh[post.pk]
-        post.viewer_reaction = mine if viewer.is_authenticated else None  # type: ignore[attr-defined]
+    for pk in outline.shown:
+        post = by_id.get(pk)
+        if post is None:  # the kept rows were renewed since the outline: read them again
+            return _page(_visible_posts(viewer).filter(**where), viewer, cursor=None, limit=limit)
+        post.viewer_reaction = mine.get(pk)  # type: ignore[attr-defined]
         shown.append(post)
     decorate_posts(shown, viewer)
-    more = len(rows) > limit or beyond
-    return FeedPage(posts=shown, next_cursor=encode_cursor(shown[-1]) if more and shown else None)
+    return FeedPage(
+        posts=shown,
+        next_cursor=encode_cursor(shown[-1]) if outline.more and shown else None,
+    )
 
 
 # --- Districts ------------------------------------------------------------------------------------
@@ -273,16 +349,37 @@ def my_districts(*, viewer, municipality: Municipality) -> list[District]:
     ]
 
 
-def district_feed(
-    *, viewer, district: District, cursor: str | None = None, limit: int = PAGE_SIZE
-) -> FeedPage:
-    """The visible posts of a district's feed, newest first."""
+def _require_read_district(viewer, district: District) -> None:
     municipality = district.municipality
     require_module(municipality)
     if not viewer.has_perm("community.view_community", municipality):
         raise NotFound(_("This neighbourhood does not exist."))
+
+
+def district_feed_outline(
+    *, viewer, district: District, limit: int = PAGE_SIZE
+) -> FirstPageOutline:
+    """What the first page of a district's feed shows `viewer` (see `FirstPageOutline`)."""
+    _require_read_district(viewer, district)
+    return _first_page_outline(viewer, limit=limit, where={"district": district})
+
+
+def district_feed(
+    *,
+    viewer,
+    district: District,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    outline: FirstPageOutline | None = None,
+) -> FeedPage:
+    """The visible posts of a district's feed, newest first (the first page as `outline`
+    says, when the caller read it already)."""
+    _require_read_district(viewer, district)
     if cursor is None:
-        return _shared_first_page(viewer, limit=limit, district=district)
+        where = {"district": district}
+        if outline is None:
+            outline = _first_page_outline(viewer, limit=limit, where=where)
+        return _first_page(viewer, outline, limit=limit, where=where)
     return _page(_visible_posts(viewer).filter(district=district), viewer, cursor, limit)
 
 
@@ -377,14 +474,28 @@ def _require_read_group(viewer, group: Group) -> None:
     raise NotFound(_("This group does not exist."))
 
 
+def group_feed_outline(*, viewer, group: Group, limit: int = PAGE_SIZE) -> FirstPageOutline:
+    """What the first page of a group's feed shows `viewer` (see `FirstPageOutline`)."""
+    _require_read_group(viewer, group)
+    return _first_page_outline(viewer, limit=limit, where={"group": group})
+
+
 def group_feed(
-    *, viewer, group: Group, cursor: str | None = None, limit: int = PAGE_SIZE
+    *,
+    viewer,
+    group: Group,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    outline: FirstPageOutline | None = None,
 ) -> FeedPage:
     """The visible posts of a group, for those who may read it (its active members for a
-    group on request)."""
+    group on request); the first page as `outline` says, when the caller read it already."""
     _require_read_group(viewer, group)
     if cursor is None:
-        return _shared_first_page(viewer, limit=limit, group=group)
+        where = {"group": group}
+        if outline is None:
+            outline = _first_page_outline(viewer, limit=limit, where=where)
+        return _first_page(viewer, outline, limit=limit, where=where)
     return _page(_visible_posts(viewer).filter(group=group), viewer, cursor, limit)
 
 

@@ -386,6 +386,7 @@ def _after_visibility_change(obj, *, visible: bool) -> None:
             Post.objects.filter(pk=obj.post_id, comment_count__gt=0).update(
                 comment_count=F("comment_count") - 1
             )
+        feed_changed(obj.post)  # the feeds show the count
 
 
 def _require_subject(found: Target):

@@ -858,6 +858,7 @@ def comment_create(*, actor, post: Post, body: str, language: str) -> Comment:
     handles.profile_ensure(actor)
     comment = Comment.objects.create(post=post, author=actor, body=body, language=language)
     Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+    feed_changed(post)  # the feeds show the count
     comment_id, post_id, author = comment.pk, post.pk, actor
     _after_commit(lambda: _notify_comment(comment_id=comment_id))
     _after_commit(
@@ -910,6 +911,7 @@ def comment_delete(*, actor, comment: Comment) -> None:
         Post.objects.filter(pk=fresh.post_id).update(
             comment_count=Greatest(F("comment_count") - 1, Value(0))
         )
+        feed_changed(comment.post)
 
 
 # --- Reactions ------------------------------------------------------------------------------------
@@ -934,6 +936,7 @@ def reaction_set(*, actor, post: Post, kind: str) -> Reaction:
         Reaction.objects.filter(post=post, user=actor).update(kind=kind)
         return Reaction.objects.get(post=post, user=actor)
     Post.objects.filter(pk=post.pk).update(reaction_count=F("reaction_count") + 1)
+    feed_changed(post)
     return reaction
 
 
@@ -946,6 +949,7 @@ def reaction_remove(*, actor, post: Post) -> bool:
         Post.objects.filter(pk=post.pk).update(
             reaction_count=Greatest(F("reaction_count") - 1, Value(0))
         )
+        feed_changed(post)
     return bool(deleted)
 
 

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import MilieuRequest, form_error, municipality_view
 from milieu.core.modules import module_required
@@ -219,29 +220,51 @@ def district(request: MilieuRequest, district_slug: str) -> HttpResponse:
         _not_found(error)
     may_post = request.user.has_perm("community.take_part", request.municipality)
     extra: dict = {}
-    form = PostForm() if may_post else None
+    form = None  # the empty form is made only when the page is rendered
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES)
         done, extra = _publish(request, form, district=place)
         if done is not None:
             return done
     cursor = _cursor(request)
+
+    def full_context(page: selectors.FeedPage) -> dict:
+        context = _feed_context(request, page, hide_place=True)
+        context.update(
+            district=place,
+            form=form if form is not None else (PostForm() if may_post else None),
+            may_post=may_post,
+            municipality=request.municipality,
+            nav_active="neighbourhood",
+            **extra,
+        )
+        return context
+
+    if request.method == "GET" and not cursor:
+        # Kept rendered for everyone whose first page is the same (`core.pagecache`).
+        outline = selectors.district_feed_outline(viewer=request.user, district=place)
+        return pagecache.render_page(
+            request,
+            "community/social/district.html",
+            lambda: full_context(
+                selectors.district_feed(viewer=request.user, district=place, outline=outline)
+            ),
+            vary=(outline, place.pk, place.slug, place.name, may_post, translation.available()),
+        )
     page = _feed_or_first(
         lambda c: selectors.district_feed(viewer=request.user, district=place, cursor=c), cursor
     )
-    context = _feed_context(request, page, hide_place=True)
     if request.htmx and request.method == "GET" and cursor:
-        return render(request, "community/social/_feed.html#feed-page", context)
-    context.update(
-        district=place,
-        form=form,
-        may_post=may_post,
-        municipality=request.municipality,
-        nav_active="neighbourhood",
-        **extra,
-    )
+        return render(
+            request,
+            "community/social/_feed.html#feed-page",
+            _feed_context(request, page, hide_place=True),
+        )
     return render(
-        request, "community/social/district.html", context, status=extra.get("status", 200)
+        request,
+        "community/social/district.html",
+        full_context(page),
+        status=extra.get("status", 200),
     )
 
 
@@ -343,36 +366,91 @@ def group(request: MilieuRequest, group_slug: str) -> HttpResponse:
     may_read = request.user.has_perm("community.view_group", found)
     may_post = request.user.has_perm("community.post_in_group", found)
     extra: dict = {}
-    form = PostForm() if may_post else None
+    form = None  # the empty form is made only when the page is rendered
     if request.method == "POST":
         form = PostForm(request.POST, request.FILES)
         done, extra = _publish(request, form, group=found)
         if done is not None:
             return done
     cursor = _cursor(request)
+    may_join = found.viewer_status is None and request.user.has_perm(  # type: ignore[attr-defined]
+        "community.join_group", found
+    )
+    is_admin = request.user.has_perm("community.manage_group", found)
+
+    def full_context(page: selectors.FeedPage) -> dict:
+        context = _feed_context(request, page, hide_place=True)
+        context.update(
+            group=found,
+            form=form if form is not None else (PostForm() if may_post else None),
+            may_read=may_read,
+            may_post=may_post,
+            may_join=may_join,
+            is_admin=is_admin,
+            municipality=request.municipality,
+            nav_active="groups",
+            **extra,
+        )
+        return context
+
+    empty = selectors.FeedPage(posts=[], next_cursor=None)
+    if request.method == "GET" and not cursor:
+        # Kept rendered for everyone whose first page is the same (`core.pagecache`), under
+        # what the page shows of the group and of the reader's place in it.
+        outline = (
+            selectors.group_feed_outline(viewer=request.user, group=found) if may_read else None
+        )
+        return pagecache.render_page(
+            request,
+            "community/social/group.html",
+            lambda: full_context(
+                selectors.group_feed(viewer=request.user, group=found, outline=outline)
+                if outline is not None
+                else empty
+            ),
+            vary=(
+                outline,
+                _group_state(found),
+                may_read,
+                may_post,
+                may_join,
+                is_admin,
+                translation.available(),
+            ),
+        )
     page = (
         _feed_or_first(
             lambda c: selectors.group_feed(viewer=request.user, group=found, cursor=c), cursor
         )
         if may_read
-        else selectors.FeedPage(posts=[], next_cursor=None)
+        else empty
     )
-    context = _feed_context(request, page, hide_place=True)
     if request.htmx and request.method == "GET" and cursor:
-        return render(request, "community/social/_feed.html#feed-page", context)
-    context.update(
-        group=found,
-        form=form,
-        may_read=may_read,
-        may_post=may_post,
-        may_join=found.viewer_status is None  # type: ignore[attr-defined]
-        and request.user.has_perm("community.join_group", found),
-        is_admin=request.user.has_perm("community.manage_group", found),
-        municipality=request.municipality,
-        nav_active="groups",
-        **extra,
+        return render(
+            request,
+            "community/social/_feed.html#feed-page",
+            _feed_context(request, page, hide_place=True),
+        )
+    return render(
+        request, "community/social/group.html", full_context(page), status=extra.get("status", 200)
     )
-    return render(request, "community/social/group.html", context, status=extra.get("status", 200))
+
+
+def _group_state(found: Group) -> tuple:
+    """What a group's page shows of the group (its kept renderings vary on it)."""
+    return (
+        found.pk,
+        found.slug,
+        found.name,
+        found.description,
+        found.language,
+        found.visibility,
+        found.official,
+        found.member_count,
+        found.hidden_at,
+        found.hidden_reason,
+        found.viewer_status,  # type: ignore[attr-defined]
+    )
 
 
 @require_http_methods(["GET", "POST"])
