@@ -1,6 +1,7 @@
 """The first page of a district's or a group's feed is kept in the cache for everyone who opens
-it (`selectors.social._shared_first_page`): every change to what it shows renews it at once,
-and what differs per reader (blocks, their reactions, the counters) is never taken from it."""
+it (`selectors.social._first_page_outline` and `_first_page`): every change to what it shows
+renews it at once, and what differs per reader (blocks, their reactions) is never taken from
+it."""
 
 import pytest
 
