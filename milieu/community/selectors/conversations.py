@@ -9,9 +9,12 @@ first, `before` for older pages, `after` for what came since (htmx polls with it
 
 import base64
 import binascii
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -54,6 +57,39 @@ def decode_cursor(cursor: str, *, field: str = "cursor") -> tuple[datetime, int]
 
 
 # --- The inbox ------------------------------------------------------------------------------------
+# Each person's inbox has a version, renewed by every change to what it shows (`inbox_changed`,
+# called by the services: a conversation started, a message sent, hidden or restored, a
+# conversation read or left); the inbox page is kept rendered under it (`core.pagecache`). A
+# renamed member or municipality shows in a kept inbox within ten minutes.
+
+
+def _inbox_version_key(user_id: int) -> str:
+    return f"community:inbox-version:v1:{user_id}"
+
+
+def inbox_version(user_id: int) -> int:
+    key = _inbox_version_key(user_id)
+    version = cache.get(key)
+    if version is None:
+        version = time.time_ns()
+        cache.add(key, version, None)
+        version = cache.get(key, version)
+    return version
+
+
+def inbox_changed(user_ids) -> None:
+    """What the inboxes of `user_ids` show has changed (now, and again after the commit)."""
+    from milieu.core import caching
+
+    keys = [_inbox_version_key(user_id) for user_id in set(user_ids)]
+    for key in keys:
+        caching.bump(key)
+
+    def again() -> None:
+        for key in keys:
+            caching.bump(key)
+
+    transaction.on_commit(again)
 
 
 def _unread_count() -> Subquery:

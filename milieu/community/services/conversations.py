@@ -32,6 +32,7 @@ from ..models import (
     ConversationMember,
     Message,
 )
+from ..selectors import conversations as selectors
 from ..selectors.conversations import common_municipalities, profiles_by_handle
 from .common import require_can_speak
 
@@ -192,6 +193,7 @@ def conversation_start(
     message = Message.objects.create(
         conversation=conversation, author=actor, body=body, created_at=now
     )
+    selectors.inbox_changed([actor.pk, *(user.pk for user in recipients)])
     _notify_on_commit(conversation, message, actor, recipients)
     return Sent(conversation, message, True)
 
@@ -224,6 +226,7 @@ def message_send(*, actor, conversation: Conversation, body: str) -> Message:
     ConversationMember.objects.filter(conversation=conversation, user=actor).update(
         last_read_at=now
     )
+    selectors.inbox_changed(member.user_id for member in members)
     _notify_on_commit(conversation, message, actor, recipients)
     return message
 
@@ -280,6 +283,7 @@ def conversation_mark_read(*, actor, conversation: Conversation) -> None:
     ).update(last_read_at=timezone.now())
     if not marked:
         raise NotFound(_("Conversation not found."))
+    selectors.inbox_changed([actor.pk])
     _read_notifications(actor, conversation)
 
 
@@ -310,4 +314,9 @@ def conversation_leave(*, actor, conversation: Conversation) -> None:
     ConversationMember.objects.filter(
         conversation=conversation, user=actor, left_at__isnull=True
     ).update(left_at=timezone.now())
+    selectors.inbox_changed(  # the others' inboxes name who is left
+        ConversationMember.objects.filter(conversation=conversation).values_list(
+            "user_id", flat=True
+        )
+    )
     _read_notifications(actor, conversation)

@@ -29,6 +29,7 @@ from milieu.territory.models import Municipality
 from .. import handles, netiquette, search
 from ..models import (
     Comment,
+    ConversationMember,
     Group,
     Message,
     ModerationAction,
@@ -38,6 +39,7 @@ from ..models import (
     Report,
     Suspension,
 )
+from ..selectors.conversations import inbox_changed
 from ..selectors.moderation import (
     Target,
     moderation_target_get,
@@ -379,6 +381,12 @@ def _after_visibility_change(obj, *, visible: bool) -> None:
         feed_changed(obj)
     elif isinstance(obj, Group):
         search.index_group(obj)
+    elif isinstance(obj, Message):  # its conversation's inboxes show its last message
+        inbox_changed(
+            ConversationMember.objects.filter(conversation_id=obj.conversation_id).values_list(
+                "user_id", flat=True
+            )
+        )
     elif isinstance(obj, Comment):
         if visible:
             Post.objects.filter(pk=obj.post_id).update(comment_count=F("comment_count") + 1)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, form_error
 
@@ -43,16 +44,27 @@ def _label(conversation: Conversation, user) -> str:
 @login_required
 @require_GET
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    """My conversations, newest activity first, with what I have not read."""
-    page = Paginator(
-        selectors.conversation_memberships(visible_to=request.user), selectors.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    for member in page:
-        member.label = _label(member.conversation, request.user)  # type: ignore[attr-defined]
+    """My conversations, newest activity first, with what I have not read: kept rendered for
+    the current version of my inbox (`core.pagecache`)."""
+
+    def context() -> dict[str, Any]:
+        page = Paginator(
+            selectors.conversation_memberships(visible_to=request.user), selectors.PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        for member in page:
+            member.label = _label(member.conversation, request.user)  # type: ignore[attr-defined]
+        return {"page": page}
+
     template = "community/messages/inbox.html"
     if request.htmx:
         template += "#conversation-list"
-    return render(request, template, {"page": page})
+    return pagecache.render_page(
+        request,
+        template,
+        context,
+        vary=(selectors.inbox_version(request.user.pk),),
+        per_person=True,
+    )
 
 
 def _netiquette_link(error: ApplicationError, municipality, next_url: str) -> dict[str, Any]:
@@ -128,6 +140,16 @@ def _conversation_or_404(request, conversation_id: int) -> Conversation:
 
 
 def _mark_read(request, conversation: Conversation) -> None:
+    """Mark the thread read, unless nothing came since I last read it (reading it again
+    writes nothing)."""
+    me = getattr(conversation, "me", None)
+    if (
+        me is not None
+        and me.last_read_at is not None
+        and conversation.last_message_at is not None
+        and me.last_read_at >= conversation.last_message_at
+    ):
+        return
     services.conversation_mark_read(actor=request.user, conversation=conversation)
 
 
