@@ -147,6 +147,27 @@ def _feed_context(request: MilieuRequest, page: selectors.FeedPage, **extra) -> 
     }
 
 
+def _place_context(
+    request: MilieuRequest,
+    page: selectors.FeedPage,
+    form: PostForm | None,
+    may_post: bool,
+    extra: dict,
+    **place,
+) -> dict:
+    """The context of a district's or a group's page: its feed, the form to post in it (an
+    empty one, made only now, unless a refused one is shown again) and what `place` adds."""
+    context = _feed_context(request, page, hide_place=True)
+    context.update(
+        form=form if form is not None else (PostForm() if may_post else None),
+        may_post=may_post,
+        municipality=request.municipality,
+        **place,
+        **extra,
+    )
+    return context
+
+
 def _publish(request: MilieuRequest, form: PostForm, **where) -> tuple[HttpResponse | None, dict]:
     """Publish the form's post; a redirect when done, else what the page must show."""
     if not form.is_valid():
@@ -229,16 +250,9 @@ def district(request: MilieuRequest, district_slug: str) -> HttpResponse:
     cursor = _cursor(request)
 
     def full_context(page: selectors.FeedPage) -> dict:
-        context = _feed_context(request, page, hide_place=True)
-        context.update(
-            district=place,
-            form=form if form is not None else (PostForm() if may_post else None),
-            may_post=may_post,
-            municipality=request.municipality,
-            nav_active="neighbourhood",
-            **extra,
+        return _place_context(
+            request, page, form, may_post, extra, district=place, nav_active="neighbourhood"
         )
-        return context
 
     if request.method == "GET" and not cursor:
         # Kept rendered for everyone whose first page is the same (`core.pagecache`).
@@ -379,19 +393,18 @@ def group(request: MilieuRequest, group_slug: str) -> HttpResponse:
     is_admin = request.user.has_perm("community.manage_group", found)
 
     def full_context(page: selectors.FeedPage) -> dict:
-        context = _feed_context(request, page, hide_place=True)
-        context.update(
+        return _place_context(
+            request,
+            page,
+            form,
+            may_post,
+            extra,
             group=found,
-            form=form if form is not None else (PostForm() if may_post else None),
             may_read=may_read,
-            may_post=may_post,
             may_join=may_join,
             is_admin=is_admin,
-            municipality=request.municipality,
             nav_active="groups",
-            **extra,
         )
-        return context
 
     empty = selectors.FeedPage(posts=[], next_cursor=None)
     if request.method == "GET" and not cursor:
