@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from milieu.community.choices import REACTIONS
 from milieu.community.handles import MENTION
 
 register = template.Library()
@@ -49,6 +50,12 @@ def community_text(text: str) -> SafeString:
             lines = [_render_line(line) for line in paragraph.split("\n")]
             html.append("<p>" + "<br>".join(lines) + "</p>")
     return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
+
+
+@register.simple_tag
+def reaction_kinds() -> list:
+    """`{% reaction_kinds as kinds %}`: the reactions a post card offers, `(kind, label)`."""
+    return REACTIONS
 
 
 @register.filter
