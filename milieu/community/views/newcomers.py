@@ -101,6 +101,40 @@ def _profile_page(request, form, *, kind: str, profile, status: int = 200) -> Ht
     )
 
 
+def _profile_view(
+    request: AuthenticatedRequest,
+    *,
+    kind: str,
+    form_class,
+    profile,
+    defaults: dict[str, Any],
+    save,
+    done: str,
+) -> HttpResponse:
+    """Create or change my newcomer or buddy profile: the form (filled from `profile`, else
+    from `defaults`), then `save(**cleaned_data)`; a refusal keeps what was typed."""
+    municipality = request.municipality
+    districts = selectors.district_choices(municipality=municipality)
+    if request.method == "GET":
+        initial = (
+            {name: getattr(profile, name) for name in form_class.base_fields}
+            if profile is not None
+            else defaults
+        )
+        form = form_class(initial=initial, districts=districts)
+        return _profile_page(request, form, kind=kind, profile=profile)
+    form = form_class(request.POST, districts=districts)
+    if not form.is_valid():
+        return _profile_page(request, form, kind=kind, profile=profile, status=400)
+    try:
+        save(actor=request.user, municipality=municipality, **form.cleaned_data)
+    except ApplicationError as error:
+        form_error(form, error)
+        return _profile_page(request, form, kind=kind, profile=profile, status=error.status_code)
+    messages.success(request, done)
+    return redirect("newcomers:home", municipality_slug=municipality.slug)
+
+
 @require_http_methods(["GET", "POST"])
 @municipality_view
 @module_required(MODULE)
@@ -109,39 +143,15 @@ def newcomer_profile(request: AuthenticatedRequest) -> HttpResponse:
     """ "I am new here": my newcomer profile in this municipality (create or change)."""
     if refused := _refused(request, "newcomer"):
         return refused
-    municipality = request.municipality
-    profile = selectors.newcomer_profile_of(user=request.user, municipality=municipality)
-    districts = selectors.district_choices(municipality=municipality)
-    if request.method == "GET":
-        initial: dict[str, Any] = {"seeking": True}
-        if profile is not None:
-            initial = {
-                "arrival_date": profile.arrival_date,
-                "languages_spoken": profile.languages_spoken,
-                "languages_wanted": profile.languages_wanted,
-                "needs": profile.needs,
-                "interests": profile.interests,
-                "availability": profile.availability,
-                "district_id": profile.district_id,
-                "about": profile.about,
-                "seeking": profile.seeking,
-            }
-        form = NewcomerProfileForm(initial=initial, districts=districts)
-        return _profile_page(request, form, kind="newcomer", profile=profile)
-    form = NewcomerProfileForm(request.POST, districts=districts)
-    if form.is_valid():
-        try:
-            services.newcomer_profile_save(
-                actor=request.user, municipality=municipality, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form_error(form, error)
-            return _profile_page(
-                request, form, kind="newcomer", profile=profile, status=error.status_code
-            )
-        messages.success(request, _("Your newcomer profile is saved."))
-        return redirect("newcomers:home", municipality_slug=municipality.slug)
-    return _profile_page(request, form, kind="newcomer", profile=profile, status=400)
+    return _profile_view(
+        request,
+        kind="newcomer",
+        form_class=NewcomerProfileForm,
+        profile=selectors.newcomer_profile_of(user=request.user, municipality=request.municipality),
+        defaults={"seeking": True},
+        save=services.newcomer_profile_save,
+        done=_("Your newcomer profile is saved."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,37 +162,15 @@ def buddy_profile(request: AuthenticatedRequest) -> HttpResponse:
     """ "I want to welcome newcomers": my buddy profile in this municipality."""
     if refused := _refused(request, "buddy"):
         return refused
-    municipality = request.municipality
-    profile = selectors.buddy_profile_of(user=request.user, municipality=municipality)
-    districts = selectors.district_choices(municipality=municipality)
-    if request.method == "GET":
-        initial: dict[str, Any] = {"active": True, "capacity": 1}
-        if profile is not None:
-            initial = {
-                "languages": profile.languages,
-                "interests": profile.interests,
-                "availability": profile.availability,
-                "district_id": profile.district_id,
-                "capacity": profile.capacity,
-                "about": profile.about,
-                "active": profile.active,
-            }
-        form = BuddyProfileForm(initial=initial, districts=districts)
-        return _profile_page(request, form, kind="buddy", profile=profile)
-    form = BuddyProfileForm(request.POST, districts=districts)
-    if form.is_valid():
-        try:
-            services.buddy_profile_save(
-                actor=request.user, municipality=municipality, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            form_error(form, error)
-            return _profile_page(
-                request, form, kind="buddy", profile=profile, status=error.status_code
-            )
-        messages.success(request, _("Your buddy profile is saved. Thank you!"))
-        return redirect("newcomers:home", municipality_slug=municipality.slug)
-    return _profile_page(request, form, kind="buddy", profile=profile, status=400)
+    return _profile_view(
+        request,
+        kind="buddy",
+        form_class=BuddyProfileForm,
+        profile=selectors.buddy_profile_of(user=request.user, municipality=request.municipality),
+        defaults={"active": True, "capacity": 1},
+        save=services.buddy_profile_save,
+        done=_("Your buddy profile is saved. Thank you!"),
+    )
 
 
 # --- My pairings --------------------------------------------------------------------------------
