@@ -30,6 +30,7 @@ from ..models import (
     GroupMembership,
     Post,
 )
+from ..permissions import blocked_either_way
 from ..relations import (
     PersonRelation,
     community_municipality_ids,
@@ -58,13 +59,10 @@ def my_profile(*, user) -> CommunityProfile:
 
 
 def blocked_ids(user) -> list[int]:
-    """The people `user` blocked, and those who blocked `user` (either way): one query on the
-    blocks' two indexes, then a plain list (a subquery over every account cost a scan of them
-    all in each search)."""
-    rows = Block.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk)).values_list(
-        "blocker_id", "blocked_id"
-    )
-    return sorted({blocked if blocker == user.pk else blocker for blocker, blocked in rows})
+    """The people `user` blocked, and those who blocked `user` (either way), as a plain list (a
+    subquery over every account cost a scan of them all in each search): the request's
+    memoised set (`permissions.blocked_either_way`)."""
+    return sorted(blocked_either_way(user))
 
 
 def community_municipalities(*, user) -> list[Municipality]:

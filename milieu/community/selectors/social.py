@@ -32,7 +32,8 @@ from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.territory.models import District, Municipality
 
-from ..models import Block, Comment, Follow, Group, GroupMembership, Post, Reaction
+from ..models import Comment, Follow, Group, GroupMembership, Post, Reaction
+from ..permissions import blocked_either_way, group_status
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -93,27 +94,10 @@ def require_module(municipality: Municipality) -> None:
         raise NotFound(_("This municipality has not enabled this module."))
 
 
-def blocked_ids(viewer) -> tuple[QuerySet, QuerySet]:
-    """Subqueries of the people `viewer` blocked and of those who blocked `viewer`."""
-    return (
-        Block.objects.filter(blocker_id=viewer.pk).values("blocked_id"),
-        Block.objects.filter(blocked_id=viewer.pk).values("blocker_id"),
-    )
-
-
-def is_blocked_either_way(viewer, other_id: int | None) -> bool:
-    if not viewer.is_authenticated or other_id is None or other_id == viewer.pk:
-        return False
-    return Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=viewer.pk)
-    ).exists()
-
-
 def _without_blocked(queryset: QuerySet, viewer, field: str = "author_id") -> QuerySet:
-    if not viewer.is_authenticated:
-        return queryset
-    i_blocked, blocked_me = blocked_ids(viewer)
-    return queryset.exclude(**{f"{field}__in": i_blocked}).exclude(**{f"{field}__in": blocked_me})
+    """`queryset` without what people `viewer` blocked, or who blocked them, wrote."""
+    blocked = blocked_either_way(viewer)
+    return queryset.exclude(**{f"{field}__in": sorted(blocked)}) if blocked else queryset
 
 
 def post_queryset(viewer) -> QuerySet[Post]:
@@ -270,8 +254,6 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
     key = _feed_key(limit, where)
     outline, beyond = _outline(key, limit, where)
     if viewer.is_authenticated:
-        from ..permissions import blocked_either_way
-
         blocked = blocked_either_way(viewer)
         readable = [(pk, author) for pk, author in outline if author not in blocked]
     else:
@@ -454,8 +436,6 @@ def group_get(
             raise NotFound(_("This group does not exist."))
     elif not visible_to.has_perm("community.see_group", group):
         raise NotFound(_("This group does not exist."))
-    from ..permissions import group_status
-
     status = group_status(visible_to, group)
     group.viewer_status = status[0] if status else None  # type: ignore[attr-defined]
     group.viewer_role = status[1] if status else None  # type: ignore[attr-defined]
@@ -531,9 +511,7 @@ def post_get(*, visible_to, post_id: int, municipality: Municipality | None = No
         raise NotFound(_("This post does not exist."))
     require_module(post.municipality)
     decorate_posts([post], visible_to)
-    if not visible_to.has_perm("community.view_post", post) or is_blocked_either_way(
-        visible_to, post.author_id
-    ):
+    if not visible_to.has_perm("community.view_post", post):  # blocks included
         raise NotFound(_("This post does not exist."))
     return post
 

@@ -21,6 +21,7 @@ from milieu.community.models import (
     Post,
     Report,
 )
+from milieu.community.permissions import forget_blocks
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
 
 _numbers = count(1)
@@ -120,7 +121,11 @@ def message(conversation: Conversation, author, body: str = "Salut!") -> Message
 
 
 def block(blocker, blocked) -> Block:
-    return Block.objects.create(blocker=blocker, blocked=blocked)
+    """A block written directly; like the service, it forgets both people's memoised blocks."""
+    made = Block.objects.create(blocker=blocker, blocked=blocked)
+    forget_blocks(blocker)
+    forget_blocks(blocked)
+    return made
 
 
 def report(municipality, reporter, target: str, **kwargs) -> Report:

@@ -25,6 +25,7 @@ from milieu.community.models import (
     GroupMembership,
     Post,
 )
+from milieu.community.permissions import forget_blocks
 from milieu.territory.models import Municipality
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
 
@@ -170,7 +171,11 @@ def follows(follower: User, followed: User) -> Follow:
 
 
 def blocks(blocker: User, blocked: User) -> Block:
-    return Block.objects.create(blocker=blocker, blocked=blocked)
+    """A block written directly; like the service, it forgets both people's memoised blocks."""
+    made = Block.objects.create(blocker=blocker, blocked=blocked)
+    forget_blocks(blocker)
+    forget_blocks(blocked)
+    return made
 
 
 def relations_snapshot() -> tuple:

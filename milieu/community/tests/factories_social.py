@@ -17,6 +17,7 @@ from milieu.community.models import (
     NetiquetteAcceptance,
     Post,
 )
+from milieu.community.permissions import forget_blocks
 from milieu.community.services import social as services
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
 
@@ -120,7 +121,11 @@ def comment(author, post: Post, body: str | None = None) -> Comment:
 
 
 def block(blocker, blocked) -> Block:
-    return Block.objects.create(blocker=blocker, blocked=blocked)
+    """A block written directly; like the service, it forgets both people's memoised blocks."""
+    made = Block.objects.create(blocker=blocker, blocked=blocked)
+    forget_blocks(blocker)
+    forget_blocks(blocked)
+    return made
 
 
 def jpeg_bytes(width: int = 64, height: int = 48, colour=(200, 30, 30)) -> bytes:
