@@ -44,6 +44,23 @@ def _empty_cache() -> Iterator[None]:
     yield
 
 
+# --- Rate limits: a clock that stands still --------------------------------------------------
+
+
+@pytest.fixture
+def still_clock(monkeypatch) -> float:
+    """The rate limiter's clock stopped at the test's start: a test that fills a window sees it
+    fill, however slow the machine, instead of rolling over into the next one (the windows are
+    fixed periods of the clock, `core.ratelimit`). Returns the stopped time."""
+    from types import SimpleNamespace
+
+    from milieu.core import ratelimit
+
+    stopped = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: stopped))
+    return stopped
+
+
 # --- Email: a local SMTP server ----------------------------------------------------------------
 
 

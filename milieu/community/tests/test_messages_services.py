@@ -292,7 +292,7 @@ def test_starting_conversations_is_rate_limited(here, anna):
     assert Conversation.objects.count() == limit
 
 
-def test_messages_are_rate_limited(anna, ben):
+def test_messages_are_rate_limited(anna, ben, still_clock):
     sent = _start(anna, ben)
     for number in range(LIMITS["message"][0].count - 1):
         services.message_send(actor=anna, conversation=sent.conversation, body=f"n°{number}")

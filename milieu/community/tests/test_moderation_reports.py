@@ -254,7 +254,9 @@ def test_a_suspended_person_cannot_report(here, author, reader):
     assert Report.objects.count() == 0
 
 
-def test_reports_are_rate_limited_and_a_refused_one_is_not_counted(here, author, reader):
+def test_reports_are_rate_limited_and_a_refused_one_is_not_counted(
+    here, author, reader, still_clock
+):
     posts = [post(here, author, f"Post {n}") for n in range(LIMITS["report"][0].count + 1)]
     for reported in posts[:-1]:
         _report(reader, f"post:{reported.pk}")
