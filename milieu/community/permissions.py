@@ -14,8 +14,12 @@ user (`_milieu_*` attributes are never pickled with it).
   (they read newcomers' profiles).
 """
 
+from dataclasses import dataclass
+
 import rules
-from django.db.models import Q
+from django.db.models import BigIntegerField, Case, CharField, F, Q, Value, When
+from django.db.models.functions import Cast
+from django.utils.functional import LazyObject, empty
 
 from milieu.accounts.models import Role, TrustLevel
 from milieu.accounts.permissions import (
@@ -31,8 +35,20 @@ from .models import Block, Conversation, Group, GroupMembership, NewcomerProfile
 from .relations import is_user, person_relation
 
 
+def _own(user):
+    """The user object itself, also behind `request.user`'s lazy wrapper: what is memoised for
+    the request goes on the user that permission checks receive (`has_perm` passes the
+    wrapped user), not on the wrapper."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def _group_roles(user) -> dict[int, tuple[str, str]]:
     """The user's group memberships, `{group id: (status, role)}`, once per request."""
+    user = _own(user)
     cached = user.__dict__.get("_milieu_group_roles")
     if cached is None:
         cached = {
@@ -47,7 +63,9 @@ def _group_roles(user) -> dict[int, tuple[str, str]]:
 
 def forget_group_roles(user) -> None:
     """After a membership changes in this request (the services call it)."""
+    user = _own(user)
     user.__dict__.pop("_milieu_group_roles", None)
+    user.__dict__.pop("_milieu_reader", None)
 
 
 def group_status(user, group: Group) -> tuple[str, str] | None:
@@ -120,6 +138,7 @@ def blocked_either_way(user) -> frozenset[int]:
     user for the request (`forget_blocks` after a block changes)."""
     if not user.is_authenticated:
         return frozenset()
+    user = _own(user)
     cached = user.__dict__.get("_milieu_blocked_either")
     if cached is None:
         cached = frozenset(
@@ -130,7 +149,88 @@ def blocked_either_way(user) -> frozenset[int]:
 
 
 def forget_blocks(user) -> None:
-    user.__dict__.pop("_milieu_blocked_either", None)
+    _own(user).__dict__.pop("_milieu_blocked_either", None)
+
+
+def _reader_query(user_id: int):
+    """What a reader's feeds depend on, in one `UNION ALL`: their neighbourhoods
+    (`("district", district, municipality, "", "")`), group memberships
+    (`("group", group, municipality, status, role)`, or `"hidden-group"` for a hidden group) and
+    blocks either way (`("block", blocker, blocked, "", "")`)."""
+    from milieu.accounts.models import Membership
+
+    no_text = Cast(Value(""), CharField())
+
+    def rows(queryset, kind, a, b, status=no_text, role=no_text):
+        return queryset.annotate(
+            fact=Value(kind) if isinstance(kind, str) else kind,
+            fact_a=Cast(a, BigIntegerField()),
+            fact_b=Cast(b, BigIntegerField()),
+            fact_status=status,
+            fact_role=role,
+        ).values_list("fact", "fact_a", "fact_b", "fact_status", "fact_role")
+
+    group_kind = Case(
+        When(group__hidden_at__isnull=False, then=Value("hidden-group")), default=Value("group")
+    )
+    return rows(
+        Membership.objects.filter(user_id=user_id, district__isnull=False),
+        "district",
+        F("district_id"),
+        F("municipality_id"),
+    ).union(
+        rows(
+            GroupMembership.objects.filter(user_id=user_id),
+            group_kind,
+            F("group_id"),
+            F("group__municipality_id"),
+            F("status"),
+            F("role"),
+        ),
+        rows(
+            Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)),
+            "block",
+            F("blocker_id"),
+            F("blocked_id"),
+        ),
+        all=True,
+    )
+
+
+READER = CompiledQuery(_reader_query)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A reader's neighbourhoods and groups, as the home feed needs them."""
+
+    districts: tuple[tuple[int, int], ...]  # (district id, municipality id)
+    groups: tuple[tuple[int, int], ...]  # (group id, municipality id): active, not hidden
+
+
+def reader(user) -> Reader:
+    """The reader's neighbourhoods and active groups, in one query with their group roles and
+    blocks, which it memoises for the request as `_group_roles` and `blocked_either_way` do."""
+    user = _own(user)
+    memo = user.__dict__.get("_milieu_reader")
+    if memo is not None:
+        return memo
+    districts, groups, roles, blocked = [], [], {}, set()
+    for fact, a, b, status, role in READER.rows(user.pk):
+        if fact == "district":
+            districts.append((a, b))
+        elif fact in ("group", "hidden-group"):
+            roles[a] = (status, role)
+            if status == GroupMembership.Status.ACTIVE and fact == "group":
+                groups.append((a, b))
+        else:
+            blocked.add(b if a == user.pk else a)
+    user.__dict__.setdefault("_milieu_group_roles", roles)
+    user.__dict__.setdefault("_milieu_blocked_either", frozenset(blocked))
+    memo = user.__dict__["_milieu_reader"] = Reader(
+        districts=tuple(sorted(districts)), groups=tuple(sorted(groups))
+    )
+    return memo
 
 
 @rules.predicate

@@ -1,6 +1,7 @@
 """Reads for territories. Territories themselves are public; districts depend on modules."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
@@ -52,6 +53,29 @@ def municipality_get(*, slug: str) -> Municipality:
             raise NotFound(_("This municipality does not exist.")) from None
         cache.set(key, municipality, MUNICIPALITY_CACHE_SECONDS)
     return municipality
+
+
+def municipality_id_cache_key(pk: int) -> str:
+    return f"territory:municipality-id:v1:{pk}"
+
+
+def municipalities_by_id(ids: Iterable[int]) -> dict[int, Municipality]:
+    """The municipalities (with their regions) of `ids` that exist, by id: a person's few
+    municipalities, read on their pages from the cache in one call, forgotten whenever the
+    municipality or its region is saved (`territory.signals`)."""
+    keys = {municipality_id_cache_key(pk): pk for pk in set(ids)}
+    if not keys:
+        return {}
+    found = {keys[key]: municipality for key, municipality in cache.get_many(keys).items()}
+    missing = set(keys.values()) - found.keys()
+    if missing:
+        fetched = Municipality.objects.select_related("region").in_bulk(missing)
+        cache.set_many(
+            {municipality_id_cache_key(pk): m for pk, m in fetched.items()},
+            MUNICIPALITY_CACHE_SECONDS,
+        )
+        found.update(fetched)
+    return found
 
 
 def district_list(*, municipality: Municipality) -> QuerySet[District]:

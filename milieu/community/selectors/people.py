@@ -19,6 +19,7 @@ from milieu.core import ratelimit
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.ratelimit import Limit
 from milieu.territory.models import Municipality
+from milieu.territory.selectors import municipalities_by_id
 
 from .. import choices, handles, translation
 from ..models import (
@@ -67,20 +68,22 @@ def blocked_ids(user) -> list[int]:
 
 def community_municipalities(*, user) -> list[Municipality]:
     """The municipalities whose community `user` reads (member or staff there, the module on),
-    by name: one query, then memoised on the user object while their access facts hold."""
+    by name: from the cache (`territory.selectors.municipalities_by_id`), then memoised on the
+    user object while their access facts hold."""
     if not user.is_authenticated:
         return []
     version = access_facts(user).version
     memo = user.__dict__.get("_milieu_community_municipalities")
     if memo is not None and memo[0] == version:
         return memo[1]
-    ids = community_municipality_ids(user)
-    found: list[Municipality] = []
-    if ids:
-        rows = Municipality.objects.filter(pk__in=ids).only("pk", "slug", "name", "enabled_modules")
-        found = sorted(
-            (m for m in rows if "community" in (m.enabled_modules or [])), key=lambda m: m.name
-        )
+    found = sorted(
+        (
+            municipality
+            for municipality in municipalities_by_id(community_municipality_ids(user)).values()
+            if "community" in (municipality.enabled_modules or [])
+        ),
+        key=lambda m: m.name,
+    )
     user.__dict__["_milieu_community_municipalities"] = (version, found)
     return found
 

@@ -18,22 +18,24 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from milieu.accounts.access import access_facts
-from milieu.accounts.models import STAFF_ROLES, Membership
+from milieu.accounts.models import Membership
 from milieu.core import modules
 from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.territory.models import District, Municipality
 
 from ..models import Comment, Follow, Group, GroupMembership, Post, Reaction
-from ..permissions import blocked_either_way, group_status
+from ..permissions import blocked_either_way, group_status, reader
+from . import people
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -185,14 +187,20 @@ def feed_changed(post: Post) -> None:
     transaction.on_commit(lambda: caching.bump(key))
 
 
+def _feed_keys(limit: int, wheres: list[dict]) -> list[str]:
+    """The kept versions of feeds (`{"district_id": …}` or `{"group_id": …}`), in one call."""
+    version_keys = [_feed_version_key(**where) for where in wheres]
+    versions = cache.get_many(version_keys) if version_keys else {}
+    for version_key in version_keys:
+        if versions.get(version_key) is None:
+            version = time.time_ns()
+            cache.add(version_key, version, None)
+            versions[version_key] = cache.get(version_key, version)
+    return [f"{key}:{versions[key]}:{limit}" for key in version_keys]
+
+
 def _feed_key(limit: int, where: dict) -> str:
-    version_key = _feed_version_key(**{f"{name}_id": value.pk for name, value in where.items()})
-    version = cache.get(version_key)
-    if version is None:
-        version = time.time_ns()
-        cache.add(version_key, version, None)
-        version = cache.get(version_key, version)
-    return f"{version_key}:{version}:{limit}"
+    return _feed_keys(limit, [where])[0]
 
 
 def _kept_rows(key: str, limit: int, where: dict) -> tuple[list[Post], bool]:
@@ -208,25 +216,59 @@ def _kept_rows(key: str, limit: int, where: dict) -> tuple[list[Post], bool]:
     return kept
 
 
-_outlines: OrderedDict[str, tuple[float, tuple[tuple[int, int | None], ...], bool]] = OrderedDict()
+Outline = tuple[tuple[int, int | None, datetime], ...]  # (post id, author id, created at)
+_outlines: OrderedDict[str, tuple[float, Outline, bool]] = OrderedDict()
 _outlines_lock = threading.Lock()
 
 
-def _outline(key: str, limit: int, where: dict) -> tuple[tuple[tuple[int, int | None], ...], bool]:
-    """`((post id, author id), ...)` of the kept rows, newest first, and whether more follow."""
+def _outline_query(limit: int, where: dict):
+    return (
+        Post.objects.filter(hidden_at__isnull=True, **where)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "author_id", "created_at")[: 2 * limit + 1]
+    )
+
+
+def _outlines_of(limit: int, sources: list[tuple[str, dict]]) -> list[tuple[Outline, bool]]:
+    """For each `(key, where)` of kept feeds: `((post id, author id, created at), ...)` of its
+    kept rows, newest first, and whether more follow. From the worker's memory, else from the
+    shared cache (one call for all), else from the feed's kept rows or one small query."""
     now = time.monotonic()
+    found: dict[str, tuple[Outline, bool]] = {}
     with _outlines_lock:
-        found = _outlines.get(key)
-        if found is not None and found[0] > now:
-            _outlines.move_to_end(key)
-            return found[1], found[2]
-    rows, beyond = _kept_rows(key, limit, where)
-    outline = tuple((post.pk, post.author_id) for post in rows)
-    with _outlines_lock:
-        _outlines[key] = (now + FEED_CACHE_SECONDS, outline, beyond)
-        while len(_outlines) > OUTLINES_KEPT:
-            _outlines.popitem(last=False)
-    return outline, beyond
+        for key, _where in sources:
+            entry = _outlines.get(key)
+            if entry is not None and entry[0] > now:
+                _outlines.move_to_end(key)
+                found[key] = (entry[1], entry[2])
+    missing = [(key, where) for key, where in sources if key not in found]
+    if missing:
+        shared = cache.get_many([f"{key}:outline" for key, _where in missing])
+        to_share = {}
+        for key, where in missing:
+            entry = shared.get(f"{key}:outline")
+            if entry is None:
+                kept = cache.get(key)  # the feed's rows, if its page was read
+                if kept is not None:
+                    rows, beyond = kept
+                    outline = tuple((post.pk, post.author_id, post.created_at) for post in rows)
+                else:
+                    listed = list(_outline_query(limit, where))
+                    outline, beyond = tuple(listed), len(listed) > 2 * limit
+                entry = to_share[f"{key}:outline"] = (outline, beyond)
+            found[key] = entry
+        if to_share:
+            cache.set_many(to_share, FEED_CACHE_SECONDS)
+        with _outlines_lock:
+            for key, _where in missing:
+                _outlines[key] = (now + FEED_CACHE_SECONDS, *found[key])
+            while len(_outlines) > OUTLINES_KEPT:
+                _outlines.popitem(last=False)
+    return [found[key] for key, _where in sources]
+
+
+def _outline(key: str, limit: int, where: dict) -> tuple[Outline, bool]:
+    return _outlines_of(limit, [(key, where)])[0]
 
 
 def _reactions_query(user_id: int, first_post_id: int):
@@ -255,9 +297,9 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
     outline, beyond = _outline(key, limit, where)
     if viewer.is_authenticated:
         blocked = blocked_either_way(viewer)
-        readable = [(pk, author) for pk, author in outline if author not in blocked]
+        readable = [(pk, author) for pk, author, _at in outline if author not in blocked]
     else:
-        readable = list(outline)
+        readable = [(pk, author) for pk, author, _at in outline]
     shown = readable[:limit]
     mine: tuple[int, ...] = ()
     reactions: tuple[tuple[int, str], ...] = ()
@@ -343,7 +385,7 @@ def district_feed_outline(
 ) -> FirstPageOutline:
     """What the first page of a district's feed shows `viewer` (see `FirstPageOutline`)."""
     _require_read_district(viewer, district)
-    return _first_page_outline(viewer, limit=limit, where={"district": district})
+    return _first_page_outline(viewer, limit=limit, where={"district_id": district.pk})
 
 
 def district_feed(
@@ -358,7 +400,7 @@ def district_feed(
     says, when the caller read it already)."""
     _require_read_district(viewer, district)
     if cursor is None:
-        where = {"district": district}
+        where = {"district_id": district.pk}
         if outline is None:
             outline = _first_page_outline(viewer, limit=limit, where=where)
         return _first_page(viewer, outline, limit=limit, where=where)
@@ -457,7 +499,7 @@ def _require_read_group(viewer, group: Group) -> None:
 def group_feed_outline(*, viewer, group: Group, limit: int = PAGE_SIZE) -> FirstPageOutline:
     """What the first page of a group's feed shows `viewer` (see `FirstPageOutline`)."""
     _require_read_group(viewer, group)
-    return _first_page_outline(viewer, limit=limit, where={"group": group})
+    return _first_page_outline(viewer, limit=limit, where={"group_id": group.pk})
 
 
 def group_feed(
@@ -472,7 +514,7 @@ def group_feed(
     group on request); the first page as `outline` says, when the caller read it already."""
     _require_read_group(viewer, group)
     if cursor is None:
-        where = {"group": group}
+        where = {"group_id": group.pk}
         if outline is None:
             outline = _first_page_outline(viewer, limit=limit, where=where)
         return _first_page(viewer, outline, limit=limit, where=where)
@@ -544,37 +586,18 @@ def comment_get(*, visible_to, comment_id: int) -> Comment:
 # --- The home feed --------------------------------------------------------------------------------
 
 
-def community_municipality_ids(viewer) -> set[int]:
+def community_municipalities(viewer) -> dict[int, Municipality]:
     """The municipalities whose community the viewer reads (member or staff there), among
-    those that have the community module on."""
-    if not viewer.is_authenticated:
-        return set()
-    facts = access_facts(viewer)
-    ids = set(facts.memberships) | {
-        municipality_id
-        for role, municipality_id, _region in facts.roles
-        if role in STAFF_ROLES and municipality_id is not None
-    }
-    if not ids:
-        return set()
-    return {
-        pk
-        for pk, enabled in Municipality.objects.filter(pk__in=ids).values_list(
-            "pk", "enabled_modules"
-        )
-        if MODULE in (enabled or [])
-    }
+    those that have the community module on, by id (from the cache: no query when warm)."""
+    return {m.pk: m for m in people.community_municipalities(user=viewer)}
 
 
-def home_feed(*, viewer, cursor: str | None = None, limit: int = PAGE_SIZE) -> FeedPage:
-    """My home feed: the visible posts of my neighbourhoods (`Membership.district`), of the
-    groups I am an active member of, of the people I follow, and my own, newest first; never
-    posts by people I blocked or who blocked me, never what I may not read."""
-    municipality_ids = community_municipality_ids(viewer)
-    if not municipality_ids:
-        if cursor:
-            decode_cursor(cursor)
-        return FeedPage(posts=[], next_cursor=None)
+def community_municipality_ids(viewer) -> set[int]:
+    return set(community_municipalities(viewer))
+
+
+def _home_queryset(viewer, municipality_ids) -> QuerySet[Post]:
+    """Every post of the viewer's home feed (see `home_feed`), as one query."""
     my_groups = GroupMembership.objects.filter(
         user_id=viewer.pk, status=GroupMembership.Status.ACTIVE
     ).values("group_id")
@@ -593,7 +616,201 @@ def home_feed(*, viewer, cursor: str | None = None, limit: int = PAGE_SIZE) -> F
         | Q(group__hidden_at__isnull=True, group__visibility=Group.Visibility.OPEN)
         | Q(group__hidden_at__isnull=True, group_id__in=my_groups)
     )
-    queryset = _visible_posts(viewer).filter(
-        sources, readable, municipality_id__in=municipality_ids
+    return _visible_posts(viewer).filter(sources, readable, municipality_id__in=municipality_ids)
+
+
+# The home feed's first page, without its big query: the newest posts of my neighbourhoods and
+# groups come from their feeds' kept outlines (as their own pages read them), those of the
+# people I follow and mine from one small query; merged, they make the page when every source
+# that was cut short reaches past its last post shown (otherwise, the query above).
+
+HOME_SOURCE_ROWS = 2 * PAGE_SIZE + 1  # as many as a feed's kept outline holds
+
+
+def _followed_query(user_id: int):
+    # One list of authors (`IN (… UNION ALL …)`): with `IN (…) OR author = me`, PostgreSQL
+    # walked every recent post to filter them (15 ms at 300,000 residents, 1.7 ms so).
+    authors = (
+        Follow.objects.filter(follower_id=user_id)
+        .values("followed_id")
+        .union(get_user_model().objects.filter(pk=user_id).values("pk"), all=True)
     )
-    return _page(queryset, viewer, cursor, limit)
+    return (
+        Post.objects.filter(author_id__in=authors, hidden_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .values_list(
+            "pk",
+            "author_id",
+            "created_at",
+            "municipality_id",
+            "district_id",
+            "group_id",
+            "group__visibility",
+            "group__hidden_at",
+        )[:HOME_SOURCE_ROWS]
+    )
+
+
+FOLLOWED_POSTS = CompiledQuery(_followed_query, converted=True)
+
+
+@dataclass(frozen=True)
+class HomeOutline:
+    """What a reader's first home page shows, without its posts: the posts (newest first), the
+    kept versions of the feeds they come from, those the reader wrote, the reader's reactions,
+    where they may comment and react, and whether more follow."""
+
+    shown: tuple[int, ...]
+    versions: tuple[str, ...]
+    mine: tuple[int, ...]
+    reactions: tuple[tuple[int, str], ...]
+    may_interact: tuple[tuple[int, bool], ...]  # (post id, may comment and react)
+    more: bool
+    last: tuple[str, int] | None  # the last post shown: (created at, id), for the next page
+
+
+class _Candidate(NamedTuple):
+    at: datetime
+    pk: int
+    author: int | None
+    version: str | None  # the kept version of the feed it came from, if it came from one
+    municipality_id: int
+    district_id: int | None
+    group_id: int | None
+
+
+def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
+    """The first page of `viewer`'s home feed from the kept outlines, or None when they do not
+    tell it (a source cut short before the page's end, or another page size)."""
+    municipalities = community_municipalities(viewer)
+    if limit != PAGE_SIZE or not municipalities:
+        return None
+    facts = reader(viewer)
+    places = [(d, None, m) for d, m in facts.districts if m in municipalities]
+    places += [(None, g, m) for g, m in facts.groups if m in municipalities]
+    wheres = [{"district_id": d} if d else {"group_id": g} for d, g, _m in places]
+    found: dict[int, _Candidate] = {}
+    floors: list[tuple[datetime, int]] = []  # the last post of each source cut short
+    keys = _feed_keys(limit, wheres)
+    outlines = _outlines_of(limit, list(zip(keys, wheres, strict=True)))
+    for (district_id, group_id, municipality_id), key, (outline, beyond) in zip(
+        places, keys, outlines, strict=True
+    ):
+        for pk, author, at in outline:
+            found[pk] = _Candidate(at, pk, author, key, municipality_id, district_id, group_id)
+        if beyond and outline:
+            floors.append((outline[-1][2], outline[-1][0]))
+    my_groups = {g for g, _m in facts.groups}
+    rows = FOLLOWED_POSTS.rows(viewer.pk)
+    for pk, author, at, municipality_id, district_id, group_id, visibility, hidden_at in rows:
+        readable = group_id is None or (
+            hidden_at is None and (visibility == Group.Visibility.OPEN or group_id in my_groups)
+        )
+        if pk not in found and municipality_id in municipalities and readable:
+            found[pk] = _Candidate(at, pk, author, None, municipality_id, district_id, group_id)
+    if len(rows) >= HOME_SOURCE_ROWS:
+        floors.append((rows[-1][2], rows[-1][0]))
+    blocked = blocked_either_way(viewer)
+    candidates = sorted(
+        (entry for entry in found.values() if entry.author not in blocked), reverse=True
+    )
+    if floors:
+        if len(candidates) <= limit:
+            return None
+        edge = (candidates[limit].at, candidates[limit].pk)
+        if any(floor > edge for floor in floors):
+            return None
+    shown = candidates[:limit]
+    ids = {entry.pk for entry in shown}
+    reactions: tuple[tuple[int, str], ...] = ()
+    if ids:
+        reactions = tuple(
+            sorted(
+                (post_id, kind)
+                for post_id, kind in MY_REACTIONS_SINCE.rows(viewer.pk, min(ids))
+                if post_id in ids
+            )
+        )
+    # What a shown post's card says changes with its feed's version: those of the feeds read
+    # above, and of the other places of the posts of people I follow.
+    versions = {entry.version for entry in shown if entry.version is not None}
+    others = sorted(
+        {
+            _feed_version_key(district_id=entry.district_id, group_id=entry.group_id)
+            for entry in shown
+            if entry.version is None
+        }
+    )
+    if others:
+        kept = cache.get_many(others)
+        versions |= {f"{key}:{kept.get(key)}" for key in others}
+    may_take_part = {
+        pk: viewer.has_perm("community.take_part", municipality)
+        for pk, municipality in municipalities.items()
+    }
+    return HomeOutline(
+        shown=tuple(entry.pk for entry in shown),
+        versions=tuple(sorted(versions)),
+        mine=tuple(entry.pk for entry in shown if entry.author == viewer.pk),
+        reactions=reactions,
+        may_interact=tuple(
+            (
+                entry.pk,
+                may_take_part[entry.municipality_id]
+                and (entry.group_id is None or entry.group_id in my_groups),
+            )
+            for entry in shown
+        ),
+        more=len(candidates) > limit,
+        last=(shown[-1].at.isoformat(), shown[-1].pk) if shown else None,
+    )
+
+
+def _home_first_page(viewer, outline: HomeOutline) -> FeedPage:
+    """The posts of `outline`, decorated for `viewer`: one query (and one for pictures)."""
+    by_id = (
+        Post.objects.select_related(
+            "author__community_profile", "municipality", "district", "group"
+        )
+        .prefetch_related("images")
+        .in_bulk(outline.shown)
+    )
+    if len(by_id) < len(outline.shown):  # deleted meanwhile: read the page again
+        return _page(
+            _home_queryset(viewer, community_municipality_ids(viewer)), viewer, None, PAGE_SIZE
+        )
+    reactions = dict(outline.reactions)
+    posts = []
+    for pk in outline.shown:
+        post = by_id[pk]
+        post.viewer_reaction = reactions.get(pk)  # type: ignore[attr-defined]
+        posts.append(post)
+    decorate_posts(posts, viewer)
+    return FeedPage(
+        posts=posts,
+        next_cursor=encode_cursor(posts[-1]) if outline.more and posts else None,
+    )
+
+
+def home_feed(
+    *,
+    viewer,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    outline: HomeOutline | None = None,
+) -> FeedPage:
+    """My home feed: the visible posts of my neighbourhoods (`Membership.district`), of the
+    groups I am an active member of, of the people I follow, and my own, newest first; never
+    posts by people I blocked or who blocked me, never what I may not read. The first page
+    as `outline` says (`home_feed_outline`, read here when the caller did not)."""
+    if cursor is None:
+        if outline is None:
+            outline = home_feed_outline(viewer=viewer, limit=limit)
+        if outline is not None:
+            return _home_first_page(viewer, outline)
+    municipality_ids = community_municipality_ids(viewer)
+    if not municipality_ids:
+        if cursor:
+            decode_cursor(cursor)
+        return FeedPage(posts=[], next_cursor=None)
+    return _page(_home_queryset(viewer, municipality_ids), viewer, cursor, limit)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.accounts.access import access_facts
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, form_error
 
@@ -262,6 +263,27 @@ def feed(request: AuthenticatedRequest) -> HttpResponse:
     from ..selectors import social
 
     cursor = request.GET.get("cursor") or None
+    common = _common(request, active="feed")
+    if not cursor:
+        outline = social.home_feed_outline(viewer=request.user)
+        if outline is not None:
+            # Kept rendered for everyone whose first page is the same (`core.pagecache`).
+            nav = common["nav_municipality"]
+            return pagecache.render_page(
+                request,
+                "community/people/feed.html",
+                lambda: {
+                    "page": social.home_feed(viewer=request.user, outline=outline),
+                    "more_url": reverse("people:feed"),
+                    "feed_template": FEED_TEMPLATE,
+                    **common,
+                },
+                vary=(
+                    outline,
+                    common["translate_available"],
+                    (nav.pk, nav.slug, tuple(nav.enabled_modules or ())) if nav else None,
+                ),
+            )
     try:
         page = social.home_feed(viewer=request.user, cursor=cursor)
     except ApplicationError:  # a cursor that does not decode: the first page
@@ -271,7 +293,7 @@ def feed(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "more_url": reverse("people:feed"),
         "feed_template": FEED_TEMPLATE,
-        **_common(request, active="feed"),
+        **common,
     }
     if request.htmx and cursor:  # the next page, in place of the "Older posts" link
         return render(request, FEED_TEMPLATE + "#feed-page", context)
