@@ -43,6 +43,12 @@ def main() -> None:
     parser.add_argument(
         "--after", help="with --cycle: each resident first asks for this path (not measured)"
     )
+    parser.add_argument(
+        "--members",
+        action="store_true",
+        help="with --cycle: the community's residents of the dataset's manifest (for the "
+        "community's paths), instead of the path's municipality's residents",
+    )
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/milieu_bench")
@@ -131,6 +137,15 @@ def cycle(args: argparse.Namespace, client) -> None:
     emails = [
         f"resident-{slug}-{n:06d}@bench.milieu.test" for n in range(args.start, args.start + 4000)
     ]
+    if args.members:
+        from harness import DATA
+
+        manifest = json.loads((DATA / "postgresql-manifest.json").read_text())
+        emails = [
+            email
+            for _slug, town in sorted(manifest.get("community", {}).items())
+            for email in town.get("residents", [])
+        ]
     users = User.objects.filter(email__in=emails).order_by("email")
     if "/card/" in args.path:  # the harness asks for the card of residents who have one
         users = users.filter(
