@@ -114,8 +114,11 @@ def database_from_env(default_sqlite: Path) -> dict:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {})
         # No JIT compilation: the planner estimates full-text searches as costly and JIT-compiles
-        # them, which took 34 ms of a 45 ms search; short queries never gain from it.
-        config["OPTIONS"].setdefault("options", "-c jit=off")
+        # them, which took 34 ms of a 45 ms search; short queries never gain from it. No parallel
+        # workers either: a request is served by one process, and a search gathered from three
+        # spent twice the CPU time for the same rows (the machine's other cores serve other
+        # requests).
+        config["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
         config["CONN_HEALTH_CHECKS"] = True
     return config
 

@@ -47,17 +47,13 @@ def _own(user):
 
 
 def _group_roles(user) -> dict[int, tuple[str, str]]:
-    """The user's group memberships, `{group id: (status, role)}`, once per request."""
+    """The user's group memberships, `{group id: (status, role)}`, once per request (read with
+    the rest of `reader`'s facts)."""
     user = _own(user)
     cached = user.__dict__.get("_milieu_group_roles")
     if cached is None:
-        cached = {
-            group_id: (status, role)
-            for group_id, status, role in GroupMembership.objects.filter(user=user).values_list(
-                "group_id", "status", "role"
-            )
-        }
-        user.__dict__["_milieu_group_roles"] = cached
+        _load_reader(user)
+        cached = user.__dict__["_milieu_group_roles"]
     return cached
 
 
@@ -124,27 +120,16 @@ def can_post_in_group(user, group) -> bool:
     )
 
 
-def _blocks_query(user_id: int):
-    return Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
-        "blocker_id", "blocked_id"
-    )
-
-
-BLOCKS = CompiledQuery(_blocks_query)  # a feed page asks it on every request
-
-
 def blocked_either_way(user) -> frozenset[int]:
-    """The people `user` blocked and those who blocked `user`: one query, then memoised on the
-    user for the request (`forget_blocks` after a block changes)."""
+    """The people `user` blocked and those who blocked `user`: read once per request with the
+    rest of `reader`'s facts (`forget_blocks` after a block changes)."""
     if not user.is_authenticated:
         return frozenset()
     user = _own(user)
     cached = user.__dict__.get("_milieu_blocked_either")
     if cached is None:
-        cached = frozenset(
-            blocked if blocker == user.pk else blocker for blocker, blocked in BLOCKS.rows(user.pk)
-        )
-        user.__dict__["_milieu_blocked_either"] = cached
+        _load_reader(user)
+        cached = user.__dict__["_milieu_blocked_either"]
     return cached
 
 
@@ -209,12 +194,16 @@ class Reader:
 
 
 def reader(user) -> Reader:
-    """The reader's neighbourhoods and active groups, in one query with their group roles and
-    blocks, which it memoises for the request as `_group_roles` and `blocked_either_way` do."""
+    """The reader's neighbourhoods and active groups, once per request."""
     user = _own(user)
     memo = user.__dict__.get("_milieu_reader")
-    if memo is not None:
-        return memo
+    return memo if memo is not None else _load_reader(user)
+
+
+def _load_reader(user) -> Reader:
+    """One query for what the community's pages ask about their reader (`_reader_query`),
+    memoised on the user for the request: the `Reader`, the group roles (`_group_roles`) and
+    the blocks either way (`blocked_either_way`)."""
     districts, groups, roles, blocked = [], [], {}, set()
     for fact, a, b, status, role in READER.rows(user.pk):
         if fact == "district":
@@ -225,12 +214,13 @@ def reader(user) -> Reader:
                 groups.append((a, b))
         else:
             blocked.add(b if a == user.pk else a)
-    user.__dict__.setdefault("_milieu_group_roles", roles)
-    user.__dict__.setdefault("_milieu_blocked_either", frozenset(blocked))
-    memo = user.__dict__["_milieu_reader"] = Reader(
-        districts=tuple(sorted(districts)), groups=tuple(sorted(groups))
+    found = Reader(districts=tuple(sorted(districts)), groups=tuple(sorted(groups)))
+    user.__dict__.update(
+        _milieu_reader=found,
+        _milieu_group_roles=roles,
+        _milieu_blocked_either=frozenset(blocked),
     )
-    return memo
+    return found
 
 
 @rules.predicate

@@ -24,6 +24,7 @@ from milieu.territory.models import Municipality
 
 from .. import search
 from ..models import Group, GroupMembership, Post, SearchEntry
+from ..permissions import reader
 from ..relations import community_municipality_ids, member_of_any
 from .people import blocked_ids, community_municipalities
 
@@ -101,6 +102,19 @@ def _posts_filter(user, ids: list[int], municipality: Municipality | None, block
     return Q(kind=SearchEntry.Kind.POST) & where & ~Q(object_id__in=by_blocked)
 
 
+def _scope(user, ids: list[int], municipality: Municipality | None) -> Q:
+    """Every post and group found is in one of these municipalities: the reader's (or the one
+    asked for) and those of their groups. Said on its own, one equality per municipality, so
+    that PostgreSQL reads only their entries from the index per municipality (migration 0003)."""
+    scope = set(ids)
+    if municipality is None:
+        scope |= {m for _group, m in reader(user).groups}
+    where = Q(pk__in=[])
+    for municipality_id in sorted(scope):
+        where |= Q(municipality_id=municipality_id)
+    return where
+
+
 def _groups_filter(ids: list[int]) -> Q:
     visible = Group.objects.filter(municipality_id__in=ids, hidden_at__isnull=True)
     return Q(kind=SearchEntry.Kind.GROUP, municipality_id__in=ids) & Q(
@@ -157,7 +171,7 @@ def search_list(
     # "more than …"); the newest of both make the page.
     wheres = []
     if SearchEntry.Kind.POST in wanted or SearchEntry.Kind.GROUP in wanted:
-        wheres.append(content)
+        wheres.append(content & _scope(visible_to, ids, municipality))
     if SearchEntry.Kind.PERSON in wanted:
         wheres.append(_people_filter(visible_to, municipality, blocked))
     rows_of_both: list[tuple[str, int, datetime, int]] = []
