@@ -6,12 +6,15 @@ Pictures are URLs of the permission-checked picture view: a group's pictures are
 to those who may read the group.
 """
 
+import hashlib
+
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from milieu.core import caching
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
@@ -205,6 +208,19 @@ def home_feed(
 ):
     """My home feed: my neighbourhoods, my groups, the people I follow, and my own posts,
     newest first (`cursor` for older ones)."""
+    if cursor is None:
+        outline = selectors.home_feed_outline(viewer=request.user, limit=limit)
+        if outline is not None:
+            # Kept for everyone whose first page is the same, as the page is (`views.people`).
+            variant = repr((outline, request.scheme, request.get_host()))
+            key = f"community:api-feed:v1:{hashlib.sha256(variant.encode()).hexdigest()}"
+            return caching.json_response(
+                key,
+                lambda: FeedOut.model_validate(
+                    _feed(request, selectors.home_feed(viewer=request.user, outline=outline))
+                ).model_dump(),
+                selectors.FEED_CACHE_SECONDS,
+            )
     page = selectors.home_feed(viewer=request.user, cursor=cursor, limit=limit)
     return _feed(request, page)
 

@@ -227,3 +227,35 @@ def test_who_may_react_is_part_of_the_kept_pages_variant(world):
     assert 'name="kind"' not in feed_page(unverified)
     assert 'name="kind"' in feed_page(verified)
     assert 'name="kind"' not in feed_page(unverified)
+
+
+def test_the_kept_api_feed_says_what_the_api_would_say(world, monkeypatch):
+    w = world
+    found = f.post(w["admin"], district=w["mine"], body="Corvée de neige samedi")
+    f.post(w["marie"], district=w["other"], body="Sortie à vélo dimanche")
+    services.reaction_set(actor=w["me"], post=found, kind="thanks")
+    client = client_for(w["me"])
+
+    kept = client.get("/api/v1/community/feed")
+    again = client.get("/api/v1/community/feed")
+    monkeypatch.setattr(social, "home_feed_outline", lambda **kwargs: None)
+    rendered = client.get("/api/v1/community/feed")
+
+    assert kept.status_code == again.status_code == rendered.status_code == 200
+    assert kept.json() == again.json() == rendered.json()
+    assert [item["body"] for item in kept.json()["items"]] == [
+        "Sortie à vélo dimanche",
+        "Corvée de neige samedi",
+    ]
+    assert kept.json()["items"][1]["my_reaction"] == "thanks"
+
+
+def test_the_kept_api_feed_follows_a_new_post_at_once(world):
+    w = world
+    client = client_for(w["me"])
+    f.post(w["admin"], district=w["mine"], body="Corvée de neige samedi")
+    assert len(client.get("/api/v1/community/feed").json()["items"]) == 1
+
+    f.post(w["admin"], district=w["mine"], body="Corvée de neige dimanche")
+
+    assert len(client.get("/api/v1/community/feed").json()["items"]) == 2
