@@ -2,10 +2,12 @@
 profiles, my pairings and their workflow, and the coordinators' queue, matches and pairings.
 The same selectors, services, permissions and errors as the pages."""
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
+from milieu.core import caching
 from milieu.core.errors import NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest
 from milieu.core.permissions import require
@@ -399,6 +401,17 @@ def matches(
         profile_id=profile_id,
         what="newcomer_matches",
     )
+    selectors.require_module(municipality)  # asked again by `newcomer_matches`, kept or not
+    # Kept with the ranking (`matching.rank_buddies`), in each language its reasons are read in.
+    key = f"community:api-matches:v1:{matching.ranking_key(profile, limit)}:{get_language()}"
+    return caching.json_response(
+        key,
+        lambda: MatchesOut.model_validate(_matches(request, profile, limit)).model_dump(),
+        matching.MATCHES_SECONDS,
+    )
+
+
+def _matches(request: AuthenticatedRequest, profile: NewcomerProfile, limit: int) -> dict:
     found = selectors.newcomer_matches(visible_to=request.user, newcomer=profile, limit=limit)
     return {
         "newcomer_id": profile.pk,

@@ -38,13 +38,17 @@ their JSON (`_fast_keys`); only the `limit` best get their reasons (`_score`). M
 `make bench`.
 """
 
+import hashlib
 import heapq
 import json
 import math
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Count,
     F,
@@ -59,6 +63,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from milieu.core import caching
 from milieu.territory.models import District
 
 from . import choices
@@ -372,12 +377,63 @@ def _rows(queryset: QuerySet[BuddyProfile]) -> QuerySet:
     )
 
 
+# --- Kept rankings --------------------------------------------------------------------------------
+# A ranking depends on the newcomer's profile and on the municipality's buddies: their profiles,
+# their pairings, and blocks. It is kept under the municipality's buddies' version, which every
+# service that changes those renews (`buddies_changed`: a buddy's or newcomer's profile saved, a
+# pairing proposed, accepted, declined, ended or completed, a block made or lifted), and under
+# the newcomer's own answers. An account deactivated or a district moved shows within
+# MATCHES_SECONDS.
+
+MATCHES_SECONDS = 600
+
+
+def _buddies_version_key(municipality_id: int) -> str:
+    return f"community:buddies-version:v1:{municipality_id}"
+
+
+def buddies_changed(*municipality_ids: int | None) -> None:
+    """The buddies of these municipalities, their pairings or their blocks changed."""
+    keys = [_buddies_version_key(pk) for pk in set(municipality_ids) if pk is not None]
+    for key in keys:
+        caching.bump(key)
+    if keys:
+        transaction.on_commit(lambda: [caching.bump(key) for key in keys])
+
+
+def ranking_key(newcomer: NewcomerProfile, limit: int) -> str:
+    """What names one state of a newcomer's ranking (its cache key)."""
+    version_key = _buddies_version_key(newcomer.municipality_id)
+    version = cache.get(version_key)
+    if version is None:
+        version = time.time_ns()
+        cache.add(version_key, version, None)
+        version = cache.get(version_key, version)
+    answers = (
+        newcomer.user_id,
+        newcomer.district_id,
+        newcomer.languages_spoken,
+        newcomer.languages_wanted,
+        newcomer.interests,
+        newcomer.availability,
+    )
+    digest = hashlib.sha256(repr(answers).encode()).hexdigest()[:20]
+    return f"community:ranking:v1:{newcomer.pk}:{limit}:{version}:{digest}"
+
+
+
 def rank_buddies(*, newcomer: NewcomerProfile, limit: int = 10) -> list[Match]:
     """The `limit` best buddies for `newcomer`, best first, each with its score (0-100) and
-    its reasons. Who may see this is the caller's check (`community.coordinate_pairing`)."""
+    its reasons (kept, see above). Who may see this is the caller's check
+    (`community.coordinate_pairing`)."""
     if limit <= 0:
         return []
-    return _rank(newcomer, _rows(candidates(newcomer)), limit)
+    key = ranking_key(newcomer, limit)
+    ranking = cache.get(key)
+    if ranking is None:
+        ranking = _rank(newcomer, _rows(candidates(newcomer)), limit)
+        cache.set(key, ranking, MATCHES_SECONDS)
+    return ranking
 
 
 def match_for(*, newcomer: NewcomerProfile, buddy: BuddyProfile) -> Match | None:

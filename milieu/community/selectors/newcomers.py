@@ -160,11 +160,14 @@ def newcomer_profile_get(
 ) -> NewcomerProfile:
     """A newcomer profile for its person or a coordinator (whose view is logged); anyone else
     finds nothing."""
-    profile = (
-        NewcomerProfile.objects.select_related("user", "district", "municipality")
-        .filter(municipality=municipality, pk=profile_id)
-        .first()
+    found = list(
+        NewcomerProfile.objects.select_related("user", "district").filter(
+            municipality=municipality, pk=profile_id
+        )
     )
+    profile = found[0] if found else None
+    if profile is not None:
+        profile.municipality = municipality  # the same row: no join
     if profile is None or not visible_to.has_perm("community.view_newcomer_profile", profile):
         raise NotFound(_("This newcomer profile does not exist."))
     log_access(visible_to, [profile], what)

@@ -141,6 +141,7 @@ def newcomer_profile_save(
         municipality=municipality,
         defaults={**values, "updated_at": timezone.now()},
     )
+    matching.buddies_changed(profile.municipality_id)
     return profile
 
 
@@ -188,6 +189,7 @@ def buddy_profile_save(
         municipality=municipality,
         defaults={**values, "updated_at": timezone.now()},
     )
+    matching.buddies_changed(profile.municipality_id)
     return profile
 
 
@@ -367,6 +369,7 @@ def pairing_propose(
             % {"municipality": municipality}
         ),
     )
+    matching.buddies_changed(pairing.municipality_id)
     return pairing
 
 
@@ -408,6 +411,7 @@ def pairing_accept(*, actor, pairing: Pairing) -> Pairing:
             lambda: _("The other person accepted the pairing"),
             lambda: _("Your answer is awaited: accept or decline the proposed pairing."),
         )
+    matching.buddies_changed(pairing.municipality_id)
     return pairing
 
 
@@ -430,6 +434,7 @@ def pairing_decline(*, actor, pairing: Pairing) -> Pairing:
         lambda: _("A proposed pairing was declined"),
         lambda: _("The proposed pairing will not go ahead. A coordinator may propose another."),
     )
+    matching.buddies_changed(pairing.municipality_id)
     return pairing
 
 
@@ -458,6 +463,7 @@ def pairing_end(*, actor, pairing: Pairing, reason: str) -> Pairing:
         lambda: _("A pairing ended early"),
         lambda: _("The pairing has ended. You may leave a short feedback about it."),
     )
+    matching.buddies_changed(pairing.municipality_id)
     return pairing
 
 
@@ -479,6 +485,7 @@ def pairing_complete(*, actor, pairing: Pairing) -> Pairing:
         lambda: _("A pairing is completed"),
         lambda: _("Thank you for taking part. You may leave a short feedback about it."),
     )
+    matching.buddies_changed(pairing.municipality_id)
     return pairing
 
 

@@ -9,10 +9,11 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from milieu.accounts.access import access_facts
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.core.permissions import require
 
-from .. import choices, handles, search
+from .. import choices, handles, matching, search
 from ..models import Block, CommunityProfile, Follow
 from ..permissions import forget_blocks
 from ..relations import forget_relation, person_relation
@@ -168,7 +169,14 @@ def block(*, actor, handle: str) -> Block:
     forget_relation(person)
     forget_blocks(actor)
     forget_blocks(person)
+    _rankings_changed(actor)
     return found
+
+
+def _rankings_changed(actor) -> None:
+    """A block between a newcomer and a buddy takes the buddy out of the newcomer's ranking:
+    both belong to the pairing's municipality, so the actor's municipalities cover it."""
+    matching.buddies_changed(*access_facts(actor).memberships)
 
 
 @transaction.atomic
@@ -179,6 +187,8 @@ def unblock(*, actor, handle: str) -> None:
         blocker=actor, blocked__community_profile__handle=(handle or "").strip().lower()
     ).delete()
     forget_blocks(actor)
+    if deleted:
+        _rankings_changed(actor)
     if not deleted:
         person = person_get(visible_to=actor, handle=handle)
         if person.pk == actor.pk:
