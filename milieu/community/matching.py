@@ -395,10 +395,14 @@ def _buddies_version_key(municipality_id: int) -> str:
 def buddies_changed(*municipality_ids: int | None) -> None:
     """The buddies of these municipalities, their pairings or their blocks changed."""
     keys = [_buddies_version_key(pk) for pk in set(municipality_ids) if pk is not None]
-    for key in keys:
-        caching.bump(key)
+
+    def bump_all() -> None:
+        for key in keys:
+            caching.bump(key)
+
+    bump_all()
     if keys:
-        transaction.on_commit(lambda: [caching.bump(key) for key in keys])
+        transaction.on_commit(bump_all)
 
 
 def ranking_key(newcomer: NewcomerProfile, limit: int) -> str:
@@ -419,7 +423,6 @@ def ranking_key(newcomer: NewcomerProfile, limit: int) -> str:
     )
     digest = hashlib.sha256(repr(answers).encode()).hexdigest()[:20]
     return f"community:ranking:v1:{newcomer.pk}:{limit}:{version}:{digest}"
-
 
 
 def rank_buddies(*, newcomer: NewcomerProfile, limit: int = 10) -> list[Match]:

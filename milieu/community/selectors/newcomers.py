@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from milieu.core import modules
+from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import NotFound
 from milieu.core.permissions import require
 from milieu.territory.models import District, Municipality
@@ -241,7 +242,18 @@ def newcomer_matches(*, visible_to, newcomer: NewcomerProfile, limit: int = 10):
     return matching.rank_buddies(newcomer=newcomer, limit=limit)
 
 
+def _open_pairing_ids(newcomer_id: int):
+    return Pairing.objects.filter(
+        newcomer_id=newcomer_id, state__in=Pairing.OPEN_STATES
+    ).values_list("pk")[:1]
+
+
+OPEN_PAIRING = CompiledQuery(_open_pairing_ids)  # most newcomers on a coordinator's page have none
+
+
 def open_pairing_of(newcomer: NewcomerProfile) -> Pairing | None:
+    if not OPEN_PAIRING.rows(newcomer.pk):
+        return None
     return (
         _pairings()
         .filter(newcomer=newcomer, state__in=Pairing.OPEN_STATES)

@@ -237,25 +237,28 @@ def _outlines_of(limit: int, sources: list[tuple[str, dict]]) -> list[tuple[Outl
     found: dict[str, tuple[Outline, bool]] = {}
     with _outlines_lock:
         for key, _where in sources:
-            entry = _outlines.get(key)
-            if entry is not None and entry[0] > now:
+            remembered = _outlines.get(key)
+            if remembered is not None and remembered[0] > now:
                 _outlines.move_to_end(key)
-                found[key] = (entry[1], entry[2])
+                found[key] = (remembered[1], remembered[2])
     missing = [(key, where) for key, where in sources if key not in found]
     if missing:
         shared = cache.get_many([f"{key}:outline" for key, _where in missing])
-        to_share = {}
+        to_share: dict[str, tuple[Outline, bool]] = {}
         for key, where in missing:
-            entry = shared.get(f"{key}:outline")
+            entry: tuple[Outline, bool] | None = shared.get(f"{key}:outline")
             if entry is None:
                 kept = cache.get(key)  # the feed's rows, if its page was read
                 if kept is not None:
                     rows, beyond = kept
-                    outline = tuple((post.pk, post.author_id, post.created_at) for post in rows)
+                    outline: Outline = tuple(
+                        (post.pk, post.author_id, post.created_at) for post in rows
+                    )
                 else:
                     listed = list(_outline_query(limit, where))
                     outline, beyond = tuple(listed), len(listed) > 2 * limit
-                entry = to_share[f"{key}:outline"] = (outline, beyond)
+                entry = (outline, beyond)
+                to_share[f"{key}:outline"] = entry
             found[key] = entry
         if to_share:
             cache.set_many(to_share, FEED_CACHE_SECONDS)
@@ -686,7 +689,9 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
     if limit != PAGE_SIZE or not municipalities:
         return None
     facts = reader(viewer)
-    places = [(d, None, m) for d, m in facts.districts if m in municipalities]
+    places: list[tuple[int | None, int | None, int]] = [
+        (d, None, m) for d, m in facts.districts if m in municipalities
+    ]
     places += [(None, g, m) for g, m in facts.groups if m in municipalities]
     wheres = [{"district_id": d} if d else {"group_id": g} for d, g, _m in places]
     found: dict[int, _Candidate] = {}

@@ -41,6 +41,8 @@ def _context(request: AuthenticatedRequest, **extra) -> dict:
 
 # --- The queue and a newcomer -------------------------------------------------------------------
 
+MATCHES_SHOWN = 10
+
 
 @require_GET
 @staff_view(COORDINATE)
@@ -66,6 +68,7 @@ def _newcomer_page(request, profile, form, matches, *, status: int = 200) -> Htt
             profile=profile,
             rows=selectors.profile_rows(profile),
             matches=matches,
+            ranking_key=matching.ranking_key(profile, MATCHES_SHOWN),
             open_pairing=selectors.open_pairing_of(profile),
             form=form,
         ),
@@ -86,7 +89,9 @@ def newcomer(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
         )
     except NotFound as error:
         raise Http404(str(error)) from None
-    matches = selectors.newcomer_matches(visible_to=request.user, newcomer=profile)
+    matches = selectors.newcomer_matches(
+        visible_to=request.user, newcomer=profile, limit=MATCHES_SHOWN
+    )
     buddies = [(m.buddy.pk, m.buddy.user.display_name) for m in matches]
     if request.method == "GET":
         return _newcomer_page(request, profile, ProposeForm(buddies=buddies), matches)
