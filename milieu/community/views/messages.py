@@ -170,11 +170,13 @@ def _thread_context(request, conversation: Conversation, page, form) -> dict[str
 def conversation(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
     """The thread (the newest messages last; `?before=` for older ones) and the answer form.
     Reading it marks it read. With htmx: `?after=` returns only what came since."""
+    before = request.GET.get("before") or None
+    after = request.GET.get("after") or None
+    if request.method == "GET" and not before and not after:
+        return _kept_thread(request, conversation_id)
     thread = _conversation_or_404(request, conversation_id)
     if request.method == "POST":
         return _send(request, thread)
-    before = request.GET.get("before") or None
-    after = request.GET.get("after") or None
     try:
         page = selectors.message_page(
             visible_to=request.user, conversation=thread, before=before, after=after
@@ -191,6 +193,32 @@ def conversation(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
     if not before:
         _mark_read(request, thread)
     return render(request, TEMPLATE, _thread_context(request, thread, page, MessageForm()))
+
+
+def _kept_thread(request: AuthenticatedRequest, conversation_id: int) -> HttpResponse:
+    """The thread's newest messages, kept rendered for me under my inbox's version (every
+    message sent, hidden or restored in my conversations, my reading one and someone leaving
+    renew it: `selectors.inbox_changed`). When nothing came since I last read it, a visit
+    costs one small query and no write."""
+    try:
+        last_read, last_message = selectors.thread_read_state(
+            visible_to=request.user, conversation_id=conversation_id
+        )
+    except NotFound as error:
+        raise Http404(str(error.message)) from None
+    if last_read is None or last_message is None or last_read < last_message:
+        # As `_mark_read` decides, with the conversation's rows read only now.
+        _mark_read(request, _conversation_or_404(request, conversation_id))
+
+    def context() -> dict[str, Any]:
+        thread = _conversation_or_404(request, conversation_id)
+        page = selectors.message_page(visible_to=request.user, conversation=thread)
+        return _thread_context(request, thread, page, MessageForm())
+
+    version = selectors.inbox_version(request.user.pk)
+    return pagecache.render_page(
+        request, TEMPLATE, context, vary=(conversation_id, version), per_person=True
+    )
 
 
 def _send(request: AuthenticatedRequest, thread: Conversation) -> HttpResponse:
