@@ -14,11 +14,16 @@ Who may see what is the callers' filter (`selectors`), applied on the same query
 """
 
 import re
+import time
 import unicodedata
+from collections.abc import Iterable
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
+
+from milieu.core import caching
 
 from .models import Group, Post, SearchEntry
 
@@ -38,16 +43,52 @@ def terms(query: str) -> list[str]:
     return normalize(query).split()[:MAX_TERMS]
 
 
+# Each municipality's entries have a version, and people's entries one of their own, renewed by
+# every change to the index: the selector keeps what a query finds under them.
+
+
+def _version_key(municipality_id: int | None) -> str:
+    return f"community:search-version:v1:{'people' if municipality_id is None else municipality_id}"
+
+
+def changed(*municipality_ids: int | None) -> None:
+    """The entries of these municipalities (None: people's) changed, now and after the commit."""
+    keys = [_version_key(pk) for pk in set(municipality_ids)]
+
+    def bump_all() -> None:
+        for key in keys:
+            caching.bump(key)
+
+    bump_all()
+    transaction.on_commit(bump_all)
+
+
+def versions(municipality_ids: Iterable[int | None]) -> tuple:
+    """The current versions of these municipalities' (None: people's) entries."""
+    keys = [_version_key(pk) for pk in municipality_ids]
+    found = cache.get_many(keys) if keys else {}
+    for key in keys:
+        if found.get(key) is None:
+            cache.add(key, time.time_ns(), None)
+            found[key] = cache.get(key)
+    return tuple(found[key] for key in keys)
+
+
 def _upsert(kind: str, object_id: int, *, text: str, municipality_id=None, group_id=None) -> None:
     SearchEntry.objects.update_or_create(
         kind=kind,
         object_id=object_id,
         defaults={"text": text, "municipality_id": municipality_id, "group_id": group_id},
     )
+    changed(municipality_id)
 
 
 def unindex(kind: str, object_id: int) -> None:
-    SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+    entries = SearchEntry.objects.filter(kind=kind, object_id=object_id)
+    municipality_ids = list(entries.values_list("municipality_id", flat=True))
+    if municipality_ids:
+        entries.delete()
+        changed(*municipality_ids)
 
 
 def index_post(post: Post) -> None:

@@ -13,10 +13,13 @@ of entries, then one query per kind for the objects shown.
   with the reader or whose profile is public; never someone blocked either way.
 """
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
 from milieu.accounts.models import User
@@ -79,7 +82,9 @@ class SearchPage:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
 
-def _posts_filter(user, ids: list[int], municipality: Municipality | None, blocked: list[int]) -> Q:
+def _posts_filter(
+    user, ids: list[int], municipality: Municipality | None, blocked: list[int], *, mine=True
+) -> Q:
     open_groups = Group.objects.filter(
         municipality_id__in=ids, visibility=Group.Visibility.OPEN, hidden_at__isnull=True
     )
@@ -91,23 +96,23 @@ def _posts_filter(user, ids: list[int], municipality: Municipality | None, block
     )
     if municipality is not None:
         my_groups = my_groups.filter(municipality=municipality)
-    where = (
-        Q(group__isnull=True, municipality_id__in=ids)
-        | Q(group_id__in=open_groups.values("pk"))
-        | Q(group_id__in=my_groups.values("pk"))
+    where = Q(group__isnull=True, municipality_id__in=ids) | Q(
+        group_id__in=open_groups.values("pk")
     )
+    if mine:  # (else the reader's groups are searched on their own)
+        where |= Q(group_id__in=my_groups.values("pk"))
     if not blocked:
         return Q(kind=SearchEntry.Kind.POST) & where
     by_blocked = Post.objects.filter(author_id__in=blocked).values("pk")
     return Q(kind=SearchEntry.Kind.POST) & where & ~Q(object_id__in=by_blocked)
 
 
-def _scope(user, ids: list[int], municipality: Municipality | None) -> Q:
+def _scope(user, ids: list[int], municipality: Municipality | None, *, mine=True) -> Q:
     """Every post and group found is in one of these municipalities: the reader's (or the one
     asked for) and those of their groups. Said on its own, one equality per municipality, so
     that PostgreSQL reads only their entries from the index per municipality (migration 0003)."""
     scope = set(ids)
-    if municipality is None:
+    if municipality is None and mine:
         scope |= {m for _group, m in reader(user).groups}
     where = Q(pk__in=[])
     for municipality_id in sorted(scope):
@@ -159,9 +164,111 @@ def search_list(
         ids = [pk for pk in ids if pk == municipality.pk]
     wanted = [kind] if kind else list(KINDS)
     blocked = blocked_ids(visible_to)
+    need = offset + COUNT_CAP + 1
+    found = _found_kept(visible_to, query, ids, municipality, wanted, set(blocked), need)
+    if found is None:
+        found = _found_live(visible_to, query, ids, municipality, wanted, blocked, need)
+    page.count = len(found)
+    page.capped = page.count > offset + COUNT_CAP
+    rows = found[offset : offset + limit]
+    page.hits = _hits(rows)
+    return page
+
+
+# What a query finds is kept (`RESULTS_SECONDS`) for everyone who searches the same words in the
+# same municipalities: the district feeds' and open groups' posts and the groups, under the
+# versions of those municipalities' entries (`search.changed`: every post, group or profile
+# indexed or removed renews them), and the people, under their entries' version. Kept rows run
+# SLACK past the count, with their authors, so that each reader's blocks are taken out after;
+# the posts of the reader's own groups are read for them alone. When a reader's blocks leave too
+# few kept rows to tell the page, the search runs as one reader's (`_found_live`). Someone who
+# joins or leaves a municipality is found (or not) by its members within RESULTS_SECONDS.
+
+RESULTS_SECONDS = 300
+SLACK = 50
+
+Row = tuple[str, int, datetime, int, int | None]  # kind, object id, created at, entry id, author
+
+
+def _rows(where: Q, query: str, limit: int, *, authors: bool) -> list[Row]:
+    entries = search.matching(query, SearchEntry.objects.filter(where)).order_by(
+        "-created_at", "-id"
+    )
+    rows = list(entries.values_list("kind", "object_id", "created_at", "pk")[:limit])
+    by_post: dict[int, int | None] = {}
+    if authors:
+        post_ids = [row[1] for row in rows if row[0] == SearchEntry.Kind.POST]
+        by_post = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "author_id"))
+    return [
+        (kind, object_id, created_at, pk, by_post.get(object_id) if authors else object_id)
+        for kind, object_id, created_at, pk in rows
+    ]
+
+
+def _kept_rows(
+    name: str, variant: tuple, where: Callable[[], Q], query: str, limit: int
+) -> list[Row]:
+    key = "community:search:v1:" + hashlib.sha256(repr((name, variant, limit)).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:  # (the filter is built only now: building it costs more than reading)
+        rows = _rows(where(), query, limit, authors=name != "people")
+        cache.set(key, rows, RESULTS_SECONDS)
+    return rows
+
+
+def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need: int):
+    """The first `need` results from the kept parts, or None when they cannot tell them."""
+    words = tuple(search.terms(query))
+    limit = need + SLACK
+    parts: list[tuple[list[Row], bool]] = []  # rows, and whether more may follow
+
+    def content() -> Q:
+        where = Q(pk__in=[])
+        if SearchEntry.Kind.POST in wanted:
+            where |= _posts_filter(user, ids, municipality, [], mine=False)
+        if SearchEntry.Kind.GROUP in wanted:
+            where |= _groups_filter(ids)
+        return where & _scope(user, ids, None, mine=False)
+
+    if ids and (SearchEntry.Kind.POST in wanted or SearchEntry.Kind.GROUP in wanted):
+        shared = tuple(k for k in wanted if k != SearchEntry.Kind.PERSON)
+        variant: tuple = (words, shared, tuple(sorted(ids)), search.versions(sorted(ids)))
+        rows = _kept_rows("content", variant, content, query, limit)
+        parts.append((rows, len(rows) >= limit))
+    if SearchEntry.Kind.POST in wanted:
+        groups = [g for g, m in reader(user).groups if municipality is None or m == municipality.pk]
+        if groups:
+            where = Q(kind=SearchEntry.Kind.POST, group_id__in=groups)
+            rows = _rows(where, query, limit, authors=True)
+            parts.append((rows, len(rows) >= limit))
+    if SearchEntry.Kind.PERSON in wanted:
+        variant = (words, tuple(sorted(ids)), municipality.pk if municipality else None)
+        variant += search.versions([None])
+        rows = _kept_rows(
+            "people", variant, lambda: _people_filter(user, municipality, []), query, limit
+        )
+        parts.append((rows, len(rows) >= limit))
+    seen: set[int] = set()
+    merged = []
+    for row in sorted((row for rows, _more in parts for row in rows), key=_newest, reverse=True):
+        if row[3] not in seen and row[4] not in blocked:
+            seen.add(row[3])
+            merged.append(row)
+    floors = [_newest(rows[-1]) for rows, more in parts if more]
+    if floors and (len(merged) < need or max(floors) > _newest(merged[need - 1])):
+        return None
+    return [row[:3] for row in merged[:need]]
+
+
+def _newest(row: Row) -> tuple[datetime, int]:
+    return row[2], row[3]
+
+
+def _found_live(user, query, ids, municipality, wanted, blocked: list[int], need: int):
+    """The first `need` results for this reader alone, blocks taken out by the database."""
     content = Q(pk__in=[])
     if SearchEntry.Kind.POST in wanted:
-        content |= _posts_filter(visible_to, ids, municipality, blocked)
+        content |= _posts_filter(user, ids, municipality, blocked)
     if SearchEntry.Kind.GROUP in wanted:
         content |= _groups_filter(ids)
     # Posts and groups in one query, people in another: in one query, PostgreSQL turned the
@@ -171,24 +278,17 @@ def search_list(
     # "more than …"); the newest of both make the page.
     wheres = []
     if SearchEntry.Kind.POST in wanted or SearchEntry.Kind.GROUP in wanted:
-        wheres.append(content & _scope(visible_to, ids, municipality))
+        wheres.append(content & _scope(user, ids, municipality))
     if SearchEntry.Kind.PERSON in wanted:
-        wheres.append(_people_filter(visible_to, municipality, blocked))
+        wheres.append(_people_filter(user, municipality, blocked))
     rows_of_both: list[tuple[str, int, datetime, int]] = []
     for where in wheres:
         entries = search.matching(query, SearchEntry.objects.filter(where)).order_by(
             "-created_at", "-id"
         )
-        rows_of_both += entries.values_list("kind", "object_id", "created_at", "pk")[
-            : offset + COUNT_CAP + 1
-        ]
+        rows_of_both += entries.values_list("kind", "object_id", "created_at", "pk")[:need]
     rows_of_both.sort(key=lambda row: (row[2], row[3]), reverse=True)
-    found = [row[:3] for row in rows_of_both[: offset + COUNT_CAP + 1]]
-    page.count = len(found)
-    page.capped = page.count > offset + COUNT_CAP
-    rows = found[offset : offset + limit]
-    page.hits = _hits(rows)
-    return page
+    return [row[:3] for row in rows_of_both[:need]]
 
 
 def _hits(rows: list[tuple[str, int, datetime]]) -> list[SearchHit]:

@@ -1,0 +1,94 @@
+"""What a search finds is kept for everyone who searches the same words in the same
+municipalities (`selectors.search`): these tests prove that a second reader's search reads no
+index, that what differs per reader (blocks, private groups) never travels from one to
+another, that every change to the index shows at once, and that a reader whose blocks leave
+too few kept results gets them from the database."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from milieu.community.models import Group, SearchEntry
+from milieu.community.selectors import search as selectors
+from milieu.community.selectors.search import search_list
+
+from .factories_people import blocks, district_post, group_of, group_post, join, person, town
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def here():
+    return town(slug="ville-marie", name="Ville-Marie")
+
+
+def found(viewer, query, **kwargs) -> list[tuple[str, int]]:
+    return [
+        (hit.kind, hit.id) for hit in search_list(visible_to=viewer, query=query, **kwargs).hits
+    ]
+
+
+def test_a_second_reader_of_the_town_reads_no_index(here):
+    first, second = person(here), person(here)
+    post = district_post(person(here), here, "Corvée de déneigement samedi")
+    assert found(first, "deneigement") == [("post", post.pk)]
+
+    with CaptureQueriesContext(connection) as captured:
+        assert found(second, "deneigement") == [("post", post.pk)]
+
+    assert not [q for q in captured.captured_queries if "community_searchentry" in q["sql"]]
+
+
+def test_a_new_post_and_a_removed_one_show_at_once(here):
+    reader = person(here)
+    older = district_post(person(here), here, "Marché aux puces")
+    assert found(reader, "puces") == [("post", older.pk)]
+
+    newer = district_post(person(here), here, "Encore des puces")
+    assert found(reader, "puces") == [("post", newer.pk), ("post", older.pk)]
+
+    older.hidden_at = older.created_at
+    from milieu.community import search
+
+    search.index_post(older)
+    assert found(reader, "puces") == [("post", newer.pk)]
+
+
+def test_my_blocks_apply_to_kept_results_and_to_no_one_else(here):
+    author = person(here, handle="auteur")
+    blocker, other = person(here), person(here)
+    post = district_post(author, here, "Vente de garage")
+    assert found(other, "garage") == [("post", post.pk)]  # kept
+
+    blocks(blocker, author)
+
+    assert found(blocker, "garage") == []
+    assert found(other, "garage") == [("post", post.pk)]
+    assert ("person", author.pk) not in found(blocker, "auteur")
+
+
+def test_a_private_groups_posts_reach_its_members_only(here):
+    member, outsider = person(here), person(here)
+    private = group_of(here, "Parents", visibility=Group.Visibility.ON_REQUEST)
+    join(private, member)
+    secret = group_post(person(here), private, "Sortie au lac secret")
+    public = district_post(person(here), here, "Sortie au lac pour tous")
+
+    assert found(outsider, "lac") == [("post", public.pk)]  # kept for the town
+    assert found(member, "lac") == [("post", public.pk), ("post", secret.pk)]
+    assert found(outsider, "lac") == [("post", public.pk)]
+
+
+def test_blocks_that_empty_the_kept_rows_fall_back_to_the_database(here, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SLACK", 2)
+    prolific, reader = person(here), person(here)
+    others = [district_post(person(here), here, f"Potager {n}") for n in range(2)]
+    for n in range(8):  # newer than the others, and more than the kept rows
+        district_post(prolific, here, f"Potager du voisin {n}")
+    assert len(found(person(here), "potager", limit=20)) == 4  # the cap, and one past it
+
+    blocks(reader, prolific)
+
+    assert found(reader, "potager", limit=20) == [("post", p.pk) for p in reversed(others)]
+    assert SearchEntry.objects.filter(kind="post").count() == 10
