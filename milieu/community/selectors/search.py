@@ -20,7 +20,8 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 
 from milieu.accounts.models import User
 from milieu.territory.models import Municipality
@@ -236,10 +237,10 @@ def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need:
         rows = _kept_rows("content", variant, content, query, limit)
         parts.append((rows, len(rows) >= limit))
     if SearchEntry.Kind.POST in wanted:
-        groups = [g for g, m in reader(user).groups if municipality is None or m == municipality.pk]
-        if groups:
-            where = Q(kind=SearchEntry.Kind.POST, group_id__in=groups)
-            rows = _rows(where, query, limit, authors=True)
+        groups = [
+            (g, m) for g, m in reader(user).groups if not municipality or m == municipality.pk
+        ]
+        for rows in _group_rows(groups, query, words, limit).values():
             parts.append((rows, len(rows) >= limit))
     if SearchEntry.Kind.PERSON in wanted:
         variant = (words, tuple(sorted(ids)), municipality.pk if municipality else None)
@@ -258,6 +259,51 @@ def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need:
     if floors and (len(merged) < need or max(floors) > _newest(merged[need - 1])):
         return None
     return [row[:3] for row in merged[:need]]
+
+
+def _group_rows(
+    groups: list[tuple[int, int]], query: str, words: tuple, limit: int
+) -> dict[int, list[Row]]:
+    """The newest `limit` matching posts of each of these groups `(group, municipality)`, kept
+    per group under its municipality's version (a group's members share them): the groups not
+    kept yet are read in one query, `limit` per group."""
+    if not groups:
+        return {}
+    towns = sorted({m for _g, m in groups})
+    version_of = dict(zip(towns, search.versions(towns), strict=True))
+    keys = {
+        g: "community:search:v1:"
+        + hashlib.sha256(repr(("group", words, g, version_of[m], limit)).encode()).hexdigest()
+        for g, m in groups
+    }
+    kept = cache.get_many(list(keys.values()))
+    found = {g: kept[key] for g, key in keys.items() if key in kept}
+    missing = [g for g in keys if g not in found]
+    if missing:
+        newest = Window(
+            RowNumber(),
+            partition_by=F("group_id"),
+            order_by=[F("created_at").desc(), F("id").desc()],
+        )
+        entries = (
+            search.matching(
+                query, SearchEntry.objects.filter(kind=SearchEntry.Kind.POST, group_id__in=missing)
+            )
+            .annotate(newest=newest)
+            .filter(newest__lte=limit)
+        )
+        listed = list(entries.values_list("group_id", "kind", "object_id", "created_at", "pk"))
+        authors = dict(
+            Post.objects.filter(pk__in=[row[2] for row in listed]).values_list("pk", "author_id")
+        )
+        for g in missing:
+            found[g] = []
+        for group_id, kind, object_id, created_at, pk in listed:
+            found[group_id].append((kind, object_id, created_at, pk, authors.get(object_id)))
+        for g in missing:
+            found[g].sort(key=_newest, reverse=True)
+        cache.set_many({keys[g]: found[g] for g in missing}, RESULTS_SECONDS)
+    return found
 
 
 def _newest(row: Row) -> tuple[datetime, int]:
