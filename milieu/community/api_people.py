@@ -2,10 +2,14 @@
 blocking, whom I follow and block, search, and the translation of posts and comments. The same
 selectors, services, permissions and errors as the pages."""
 
+import hashlib
+
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
+from milieu.core import caching
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
 from milieu.territory.selectors import municipality_get
@@ -22,7 +26,7 @@ from .schemas_people import (
     TranslationOut,
 )
 from .selectors import people as selectors
-from .selectors.search import MAX_QUERY_CHARS, SearchHit, search_list
+from .selectors.search import MAX_QUERY_CHARS, RESULTS_SECONDS, SearchHit, search_list
 from .services import people as services
 
 router = Router(tags=["community"], auth=django_auth)
@@ -252,12 +256,31 @@ def search(
         limit=limit,
         offset=offset,
     )
-    return {
-        "items": [_hit_out(hit) for hit in page.hits],
-        "count": page.shown_count,
-        "count_is_lower_bound": page.capped,
-        "next_offset": page.next_offset,
-    }
+
+    def answer() -> dict:
+        return {
+            "items": [_hit_out(hit) for hit in page.hits],
+            "count": page.shown_count,
+            "count_is_lower_bound": page.capped,
+            "next_offset": page.next_offset,
+        }
+
+    if page.versions is None:  # read for this reader alone
+        return answer()
+    # Kept for everyone shown the same results, as the page is (`views.people.search`).
+    variant = (
+        page.versions,
+        tuple((kind, pk) for kind, pk, _at in page.rows),
+        page.count,
+        page.capped,
+        page.offset,
+        page.limit,
+        get_language(),  # the pages' addresses carry it
+    )
+    key = f"community:api-search:v1:{hashlib.sha256(repr(variant).encode()).hexdigest()}"
+    return caching.json_response(
+        key, lambda: SearchPageOut.model_validate(answer()).model_dump(), RESULTS_SECONDS
+    )
 
 
 # --- Translation ----------------------------------------------------------------------------------

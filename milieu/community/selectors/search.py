@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -51,11 +52,19 @@ class SearchHit:
 @dataclass
 class SearchPage:
     query: str
-    hits: list[SearchHit] = field(default_factory=list)
+    rows: list[tuple[str, int, datetime]] = field(default_factory=list)  # this page's entries
     count: int = 0
     capped: bool = False  # `count` is a lower bound: there are more results than it says
     limit: int = PER_PAGE
     offset: int = 0
+    # The versions of the kept results this page was made from (None: read for this reader
+    # alone): with `rows`, what the page shows, for a page kept rendered.
+    versions: tuple | None = None
+
+    @cached_property
+    def hits(self) -> list[SearchHit]:
+        """The objects of `rows`, read when first asked for (a kept page never asks)."""
+        return _hits(self.rows)
 
     @property
     def posts(self) -> list[Post]:
@@ -166,13 +175,14 @@ def search_list(
     wanted = [kind] if kind else list(KINDS)
     blocked = blocked_ids(visible_to)
     need = offset + COUNT_CAP + 1
-    found = _found_kept(visible_to, query, ids, municipality, wanted, set(blocked), need)
-    if found is None:
+    kept = _found_kept(visible_to, query, ids, municipality, wanted, set(blocked), need)
+    if kept is not None:
+        found, page.versions = kept
+    else:
         found = _found_live(visible_to, query, ids, municipality, wanted, blocked, need)
     page.count = len(found)
     page.capped = page.count > offset + COUNT_CAP
-    rows = found[offset : offset + limit]
-    page.hits = _hits(rows)
+    page.rows = found[offset : offset + limit]
     return page
 
 
@@ -221,6 +231,7 @@ def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need:
     """The first `need` results from the kept parts, or None when they cannot tell them."""
     words = tuple(search.terms(query))
     limit = need + SLACK
+    versions: list = []
     parts: list[tuple[list[Row], bool]] = []  # rows, and whether more may follow
 
     def content() -> Q:
@@ -234,17 +245,21 @@ def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need:
     if ids and (SearchEntry.Kind.POST in wanted or SearchEntry.Kind.GROUP in wanted):
         shared = tuple(k for k in wanted if k != SearchEntry.Kind.PERSON)
         variant: tuple = (words, shared, tuple(sorted(ids)), search.versions(sorted(ids)))
+        versions.append(variant)
         rows = _kept_rows("content", variant, content, query, limit)
         parts.append((rows, len(rows) >= limit))
     if SearchEntry.Kind.POST in wanted:
         groups = [
             (g, m) for g, m in reader(user).groups if not municipality or m == municipality.pk
         ]
-        for rows in _group_rows(groups, query, words, limit).values():
+        by_group, group_versions = _group_rows(groups, query, words, limit)
+        versions.append(group_versions)
+        for rows in by_group.values():
             parts.append((rows, len(rows) >= limit))
     if SearchEntry.Kind.PERSON in wanted:
         variant = (words, tuple(sorted(ids)), municipality.pk if municipality else None)
         variant += search.versions([None])
+        versions.append(variant)
         rows = _kept_rows(
             "people", variant, lambda: _people_filter(user, municipality, []), query, limit
         )
@@ -258,17 +273,17 @@ def _found_kept(user, query, ids, municipality, wanted, blocked: set[int], need:
     floors = [_newest(rows[-1]) for rows, more in parts if more]
     if floors and (len(merged) < need or max(floors) > _newest(merged[need - 1])):
         return None
-    return [row[:3] for row in merged[:need]]
+    return [row[:3] for row in merged[:need]], tuple(versions)
 
 
 def _group_rows(
     groups: list[tuple[int, int]], query: str, words: tuple, limit: int
-) -> dict[int, list[Row]]:
+) -> tuple[dict[int, list[Row]], tuple]:
     """The newest `limit` matching posts of each of these groups `(group, municipality)`, kept
     per group under its municipality's version (a group's members share them): the groups not
-    kept yet are read in one query, `limit` per group."""
+    kept yet are read in one query, `limit` per group. With the versions they were kept under."""
     if not groups:
-        return {}
+        return {}, ()
     towns = sorted({m for _g, m in groups})
     version_of = dict(zip(towns, search.versions(towns), strict=True))
     keys = {
@@ -303,7 +318,7 @@ def _group_rows(
         for g in missing:
             found[g].sort(key=_newest, reverse=True)
         cache.set_many({keys[g]: found[g] for g in missing}, RESULTS_SECONDS)
-    return found
+    return found, tuple(sorted(keys.values()))
 
 
 def _newest(row: Row) -> tuple[datetime, int]:

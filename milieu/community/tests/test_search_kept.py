@@ -92,3 +92,77 @@ def test_blocks_that_empty_the_kept_rows_fall_back_to_the_database(here, monkeyp
 
     assert found(reader, "potager", limit=20) == [("post", p.pk) for p in reversed(others)]
     assert SearchEntry.objects.filter(kind="post").count() == 10
+
+
+def search_page(user, words: str) -> str:
+    from milieu.core.testing import client_for
+
+    response = client_for(user).get(f"/en/community/search/?q={words}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_kept_results_page_follows_blocks_groups_and_new_posts(here):
+    from milieu.core import pagecache
+
+    pagecache.clear()
+    author = person(here, handle="auteur")
+    blocker, member, other = person(here), person(here), person(here)
+    private = group_of(here, "Parents", visibility=Group.Visibility.ON_REQUEST)
+    join(private, member)
+    district_post(author, here, "Fête des voisins au parc")
+    group_post(person(here), private, "Fête privée des parents")
+    blocks(blocker, author)
+
+    assert "Fête des voisins" in search_page(other, "fete")
+    assert "Fête privée" not in search_page(other, "fete")
+    assert "Fête des voisins" not in search_page(blocker, "fete")
+    assert "Fête privée" in search_page(member, "fete")
+    assert "Fête privée" not in search_page(other, "fete")
+
+    district_post(person(here), here, "Fête de la rentrée")
+    assert "Fête de la rentrée" in search_page(other, "fete")
+    pagecache.clear()
+
+
+def test_a_capped_kept_page_is_never_shown_across_a_block(here, monkeypatch):
+    """Past the cap, two readers' counts are the same: the entries shown tell their pages
+    apart."""
+    from milieu.core import pagecache
+
+    pagecache.clear()
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    author = person(here, handle="auteur")
+    blocker, other = person(here), person(here)
+    district_post(person(here), here, "Jardin un")
+    district_post(person(here), here, "Jardin deux")
+    district_post(author, here, "Jardin de l'auteur")
+    blocks(blocker, author)
+
+    assert "Jardin de l" in search_page(other, "jardin")
+    assert "Jardin de l" not in search_page(blocker, "jardin")
+    pagecache.clear()
+
+
+def test_the_kept_api_answer_is_the_one_the_api_gives_each_reader(here, monkeypatch):
+    from milieu.core.testing import client_for
+
+    author = person(here, handle="auteur")
+    blocker, other = person(here), person(here)
+    district_post(author, here, "Atelier vélo samedi")
+    district_post(person(here), here, "Atelier couture dimanche")
+    blocks(blocker, author)
+    url = "/api/v1/community/search?q=atelier"
+
+    kept = client_for(other).get(url).json()
+    again = client_for(other).get(url).json()
+    theirs = client_for(blocker).get(url).json()
+    monkeypatch.setattr(selectors, "_found_kept", lambda *args: None)
+    live = client_for(other).get(url).json()
+
+    assert kept == again == live
+    assert [item["text"] for item in kept["items"]] == [
+        "Atelier couture dimanche",
+        "Atelier vélo samedi",
+    ]
+    assert [item["text"] for item in theirs["items"]] == ["Atelier couture dimanche"]

@@ -220,6 +220,23 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     template = "community/people/search.html"
     if request.htmx and not request.htmx.boosted:
         template += "#search-results"
+    if results is not None and results.versions is not None:
+        # Kept rendered for everyone shown the same results (`core.pagecache`): the key has the
+        # path with its query; what the results were made from and the entries shown vary it.
+        nav = context["nav_municipality"]
+        return pagecache.render_page(
+            request,
+            template,
+            context,
+            vary=(
+                results.versions,
+                tuple((kind, pk) for kind, pk, _at in results.rows),
+                results.count,
+                tuple(m.pk for m in municipalities),
+                (nav.pk, nav.slug, tuple(nav.enabled_modules or ())) if nav else None,
+                context["translate_available"],
+            ),
+        )
     return render(request, template, context, status=status)
 
 
