@@ -65,7 +65,11 @@ def test_a_new_message_shows_at_once_and_is_marked_read(here, anna, ben):
 
     services.message_send(actor=anna, conversation=sent.conversation, body="Tu viens samedi?")
 
-    assert "Tu viens samedi?" in thread(as_ben, sent.conversation)
+    with CaptureQueriesContext(connection) as captured:
+        assert "Tu viens samedi?" in thread(as_ben, sent.conversation)
+    # Read once, for marking it read and for the page.
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert len([sql for sql in queries if 'FROM "community_conversation"' in sql]) == 1
     assert "1 unread" not in page_text(as_ben.get("/en/messages/"))
 
 

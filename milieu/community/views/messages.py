@@ -206,12 +206,14 @@ def _kept_thread(request: AuthenticatedRequest, conversation_id: int) -> HttpRes
         )
     except NotFound as error:
         raise Http404(str(error.message)) from None
+    loaded: list[Conversation] = []  # read once, for marking it read and for the page
     if last_read is None or last_message is None or last_read < last_message:
         # As `_mark_read` decides, with the conversation's rows read only now.
-        _mark_read(request, _conversation_or_404(request, conversation_id))
+        loaded.append(_conversation_or_404(request, conversation_id))
+        _mark_read(request, loaded[0])
 
     def context() -> dict[str, Any]:
-        thread = _conversation_or_404(request, conversation_id)
+        thread = loaded[0] if loaded else _conversation_or_404(request, conversation_id)
         page = selectors.message_page(visible_to=request.user, conversation=thread)
         return _thread_context(request, thread, page, MessageForm())
 
