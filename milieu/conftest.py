@@ -173,6 +173,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _one_request_at_a_time(live_server) -> None:
+    """On SQLite the live server's threads share the test database's one in-memory connection,
+    which serves one thread at a time: two requests at once (a page and its service worker's
+    precache, say) made SQLite fail with "bad parameter or other API misuse". Serve them one
+    after the other, answers read whole under the lock. (PostgreSQL gives each thread its own
+    connection and needs none of this.)"""
+    import threading
+
+    from django.db import connection
+
+    httpd = getattr(live_server.thread, "httpd", None)
+    if connection.vendor != "sqlite" or httpd is None:
+        return
+    app = httpd.get_app()
+    if getattr(app, "milieu_one_at_a_time", False):
+        return
+    lock = threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with lock:
+            answer = app(environ, start_response)
+            try:
+                return [b"".join(answer)]
+            finally:
+                close = getattr(answer, "close", None)
+                if close is not None:
+                    close()
+
+    one_at_a_time.milieu_one_at_a_time = True  # type: ignore[attr-defined]
+    httpd.set_app(one_at_a_time)
+
+
 @pytest.fixture
 def browser(live_server, monkeypatch):
     """Headless Chromium for tests against `live_server` (closed before its database is flushed).
@@ -198,6 +230,7 @@ def browser(live_server, monkeypatch):
     # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
     # under a running loop unless told that this thread is really synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    _one_request_at_a_time(live_server)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
