@@ -42,13 +42,11 @@ import hashlib
 import heapq
 import json
 import math
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     Count,
     F,
@@ -394,25 +392,13 @@ def _buddies_version_key(municipality_id: int) -> str:
 
 def buddies_changed(*municipality_ids: int | None) -> None:
     """The buddies of these municipalities, their pairings or their blocks changed."""
-    keys = [_buddies_version_key(pk) for pk in set(municipality_ids) if pk is not None]
-
-    def bump_all() -> None:
-        for key in keys:
-            caching.bump(key)
-
-    bump_all()
-    if keys:
-        transaction.on_commit(bump_all)
+    caching.renew(_buddies_version_key(pk) for pk in set(municipality_ids) if pk is not None)
 
 
 def ranking_key(newcomer: NewcomerProfile, limit: int) -> str:
     """What names one state of a newcomer's ranking (its cache key)."""
     version_key = _buddies_version_key(newcomer.municipality_id)
-    version = cache.get(version_key)
-    if version is None:
-        version = time.time_ns()
-        cache.add(version_key, version, None)
-        version = cache.get(version_key, version)
+    version = caching.versions([version_key])[version_key]
     answers = (
         newcomer.user_id,
         newcomer.district_id,

@@ -14,12 +14,10 @@ Who may see what is the callers' filter (`selectors`), applied on the same query
 """
 
 import re
-import time
 import unicodedata
 from collections.abc import Iterable
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -53,24 +51,13 @@ def _version_key(municipality_id: int | None) -> str:
 
 def changed(*municipality_ids: int | None) -> None:
     """The entries of these municipalities (None: people's) changed, now and after the commit."""
-    keys = [_version_key(pk) for pk in set(municipality_ids)]
-
-    def bump_all() -> None:
-        for key in keys:
-            caching.bump(key)
-
-    bump_all()
-    transaction.on_commit(bump_all)
+    caching.renew(_version_key(pk) for pk in set(municipality_ids))
 
 
 def versions(municipality_ids: Iterable[int | None]) -> tuple:
     """The current versions of these municipalities' (None: people's) entries."""
     keys = [_version_key(pk) for pk in municipality_ids]
-    found = cache.get_many(keys) if keys else {}
-    for key in keys:
-        if found.get(key) is None:
-            cache.add(key, time.time_ns(), None)
-            found[key] = cache.get(key)
+    found = caching.versions(keys)
     return tuple(found[key] for key in keys)
 
 

@@ -128,8 +128,7 @@ def offers_version() -> int:
 def offers_changed() -> None:
     """A new version, now and again after the commit (so that a request reading between the
     write and the commit cannot keep the old lists for long)."""
-    caching.bump(OFFERS_VERSION_KEY)
-    transaction.on_commit(lambda: caching.bump(OFFERS_VERSION_KEY))
+    caching.renew([OFFERS_VERSION_KEY])
 
 
 def offer_list(

@@ -9,18 +9,15 @@ first, `before` for older pages, `after` for what came since (htmx polls with it
 
 import base64
 import binascii
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from milieu.accounts.models import Membership
-from milieu.core import modules
+from milieu.core import caching, modules
 from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.territory.models import Municipality
@@ -70,27 +67,12 @@ def _inbox_version_key(user_id: int) -> str:
 
 def inbox_version(user_id: int) -> int:
     key = _inbox_version_key(user_id)
-    version = cache.get(key)
-    if version is None:
-        version = time.time_ns()
-        cache.add(key, version, None)
-        version = cache.get(key, version)
-    return version
+    return caching.versions([key])[key]
 
 
 def inbox_changed(user_ids) -> None:
     """What the inboxes of `user_ids` show has changed (now, and again after the commit)."""
-    from milieu.core import caching
-
-    keys = [_inbox_version_key(user_id) for user_id in set(user_ids)]
-    for key in keys:
-        caching.bump(key)
-
-    def again() -> None:
-        for key in keys:
-            caching.bump(key)
-
-    transaction.on_commit(again)
+    caching.renew(_inbox_version_key(user_id) for user_id in set(user_ids))
 
 
 def _unread_count() -> Subquery:

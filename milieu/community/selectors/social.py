@@ -23,12 +23,11 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from milieu.accounts.models import Membership
-from milieu.core import modules
+from milieu.core import caching, modules
 from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.territory.models import District, Municipality
@@ -180,22 +179,13 @@ def _feed_version_key(*, district_id: int | None = None, group_id: int | None = 
 
 def feed_changed(post: Post) -> None:
     """What the feed of `post`'s district or group shows has changed (services call it)."""
-    from milieu.core import caching
-
-    key = _feed_version_key(district_id=post.district_id, group_id=post.group_id)
-    caching.bump(key)
-    transaction.on_commit(lambda: caching.bump(key))
+    caching.renew([_feed_version_key(district_id=post.district_id, group_id=post.group_id)])
 
 
 def _feed_keys(limit: int, wheres: list[dict]) -> list[str]:
     """The kept versions of feeds (`{"district_id": …}` or `{"group_id": …}`), in one call."""
     version_keys = [_feed_version_key(**where) for where in wheres]
-    versions = cache.get_many(version_keys) if version_keys else {}
-    for version_key in version_keys:
-        if versions.get(version_key) is None:
-            version = time.time_ns()
-            cache.add(version_key, version, None)
-            versions[version_key] = cache.get(version_key, version)
+    versions = caching.versions(version_keys)
     return [f"{key}:{versions[key]}:{limit}" for key in version_keys]
 
 
@@ -328,19 +318,29 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
 def _first_page(viewer, outline: FirstPageOutline, *, limit: int, where: dict) -> FeedPage:
     """The posts of `outline`, decorated for `viewer`."""
     rows, _beyond = _kept_rows(outline.key, limit, where)
-    by_id = {post.pk: post for post in rows}
-    mine = dict(outline.reactions)
-    shown = []
+    page = _outlined_page(viewer, {post.pk: post for post in rows}, outline)
+    if page is None:  # the kept rows were renewed since the outline: read them again
+        return _page(_visible_posts(viewer).filter(**where), viewer, cursor=None, limit=limit)
+    return page
+
+
+def _outlined_page(
+    viewer, by_id: dict[int, Post], outline: "FirstPageOutline | HomeOutline"
+) -> FeedPage | None:
+    """The posts an outline shows, from `by_id`, decorated for `viewer` with the reactions
+    the outline read; None when one of them is missing."""
+    if any(pk not in by_id for pk in outline.shown):
+        return None
+    reactions = dict(outline.reactions)
+    posts = []
     for pk in outline.shown:
-        post = by_id.get(pk)
-        if post is None:  # the kept rows were renewed since the outline: read them again
-            return _page(_visible_posts(viewer).filter(**where), viewer, cursor=None, limit=limit)
-        post.viewer_reaction = mine.get(pk)  # type: ignore[attr-defined]
-        shown.append(post)
-    decorate_posts(shown, viewer)
+        post = by_id[pk]
+        post.viewer_reaction = reactions.get(pk)  # type: ignore[attr-defined]
+        posts.append(post)
+    decorate_posts(posts, viewer)
     return FeedPage(
-        posts=shown,
-        next_cursor=encode_cursor(shown[-1]) if outline.more and shown else None,
+        posts=posts,
+        next_cursor=encode_cursor(posts[-1]) if outline.more and posts else None,
     )
 
 
@@ -669,7 +669,6 @@ class HomeOutline:
     reactions: tuple[tuple[int, str], ...]
     may_interact: tuple[tuple[int, bool], ...]  # (post id, may comment and react)
     more: bool
-    last: tuple[str, int] | None  # the last post shown: (created at, id), for the next page
 
 
 class _Candidate(NamedTuple):
@@ -767,34 +766,18 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
             for entry in shown
         ),
         more=len(candidates) > limit,
-        last=(shown[-1].at.isoformat(), shown[-1].pk) if shown else None,
     )
 
 
 def _home_first_page(viewer, outline: HomeOutline) -> FeedPage:
     """The posts of `outline`, decorated for `viewer`: one query (and one for pictures)."""
-    by_id = (
-        Post.objects.select_related(
-            "author__community_profile", "municipality", "district", "group"
-        )
-        .prefetch_related("images")
-        .in_bulk(outline.shown)
-    )
-    if len(by_id) < len(outline.shown):  # deleted meanwhile: read the page again
+    by_id = post_queryset(AnonymousUser()).in_bulk(outline.shown)
+    page = _outlined_page(viewer, by_id, outline)
+    if page is None:  # deleted meanwhile: read the page again
         return _page(
             _home_queryset(viewer, community_municipality_ids(viewer)), viewer, None, PAGE_SIZE
         )
-    reactions = dict(outline.reactions)
-    posts = []
-    for pk in outline.shown:
-        post = by_id[pk]
-        post.viewer_reaction = reactions.get(pk)  # type: ignore[attr-defined]
-        posts.append(post)
-    decorate_posts(posts, viewer)
-    return FeedPage(
-        posts=posts,
-        next_cursor=encode_cursor(posts[-1]) if outline.more and posts else None,
-    )
+    return page
 
 
 def home_feed(
