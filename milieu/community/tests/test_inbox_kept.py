@@ -1,6 +1,7 @@
-"""My inbox is kept rendered for me under its version (`core.pagecache`, personal tier): these
-tests read it as people do, before and after each change, and prove that every change shows at
-once, to the right people, and that reading a thread again writes nothing."""
+"""My inbox, and each conversation's page, are kept rendered for me under my inbox's version
+(`core.pagecache`, personal tier; `views.messages._kept_thread`): these tests read them as
+people do, before and after each change, and prove that every change shows at once, to the
+right people, and that reading a thread again costs one small query and writes nothing."""
 
 import pytest
 from django.db import connection
@@ -133,3 +134,86 @@ def test_my_inbox_is_never_anyone_elses(here, anna, ben):
     assert "Secret d'Anna" in inbox(client_for(anna))
 
     assert "Secret d'Anna" not in inbox(client_for(ben))
+
+
+# --- A conversation's page ---------------------------------------------------------------------
+
+
+def thread(client, conversation) -> str:
+    response = client.get(f"/en/messages/{conversation.pk}/")
+    assert response.status_code == 200
+    return page_text(response)
+
+
+def test_reading_it_again_costs_one_small_query_and_writes_nothing(here, anna, ben):
+    sent = services.conversation_start(actor=anna, handles=[handle(ben)], body="Salut")
+    as_ben = client_for(ben)
+    assert "Salut" in thread(as_ben, sent.conversation)  # read: marked read, kept
+
+    with CaptureQueriesContext(connection) as captured:
+        assert "Salut" in thread(as_ben, sent.conversation)
+
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in queries if '"community_message"' in sql]
+    assert not [sql for sql in queries if sql.startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert len([sql for sql in queries if "community_conversationmember" in sql]) == 1
+
+
+def test_a_new_message_shows_at_once_and_is_marked_read(here, anna, ben):
+    sent = services.conversation_start(actor=anna, handles=[handle(ben)], body="Salut")
+    as_ben = client_for(ben)
+    thread(as_ben, sent.conversation)
+
+    services.message_send(actor=anna, conversation=sent.conversation, body="Tu viens samedi?")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert "Tu viens samedi?" in thread(as_ben, sent.conversation)
+    # Read once, for marking it read and for the page.
+    queries = [query["sql"] for query in captured.captured_queries]
+    assert len([sql for sql in queries if 'FROM "community_conversation"' in sql]) == 1
+    assert "1 unread" not in page_text(as_ben.get("/en/messages/"))
+
+
+def test_a_hidden_message_leaves_the_thread_at_once(here, anna, ben):
+    sent = services.conversation_start(actor=anna, handles=[handle(ben)], body="Bonjour")
+    bad = services.message_send(actor=anna, conversation=sent.conversation, body="Texte insultant")
+    as_ben = client_for(ben)
+    assert "Texte insultant" in thread(as_ben, sent.conversation)
+
+    moderation.moderation_act(
+        actor=moderator(here),
+        municipality=here,
+        action="hide",
+        target=f"message:{bad.pk}",
+        reason="Insulte",
+    )
+
+    shown = thread(as_ben, sent.conversation)
+    assert "Texte insultant" not in shown
+    assert "Bonjour" in shown
+
+
+def test_someone_leaving_shows_at_once_and_the_one_who_left_finds_nothing(here, anna, ben):
+    carl = person(here, "Carl Roy")
+    sent = services.conversation_start(
+        actor=anna, handles=[handle(ben), handle(carl)], body="On organise la fête"
+    )
+    as_anna, as_carl = client_for(anna), client_for(carl)
+    assert "Carl Roy" in thread(as_anna, sent.conversation)
+    thread(as_carl, sent.conversation)
+
+    services.conversation_leave(actor=carl, conversation=sent.conversation)
+
+    assert "Carl Roy" not in thread(as_anna, sent.conversation)
+    assert as_carl.get(f"/en/messages/{sent.conversation.pk}/").status_code == 404
+
+
+def test_a_members_page_is_never_shown_to_anyone_else(here, anna, ben):
+    sent = services.conversation_start(actor=anna, handles=[handle(ben)], body="Secret d'Anna")
+    assert "Secret d'Anna" in thread(client_for(anna), sent.conversation)
+    assert "Secret d'Anna" in thread(client_for(ben), sent.conversation)
+
+    outsider = person(here, "Dana Roy")
+    response = client_for(outsider).get(f"/en/messages/{sent.conversation.pk}/")
+    assert response.status_code == 404
+    assert "Secret d'Anna" not in response.content.decode()
