@@ -38,6 +38,7 @@ class Stats:
     seconds: float = 0.0
     client_cpu_seconds: float = 0.0  # what the load client itself used meanwhile
     machine_cpu_seconds: float | None = None  # what every process of the machine used meanwhile
+    database_cpu_seconds: float | None = None  # of which the database server's processes
     latencies: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
     bytes: int = 0
@@ -69,6 +70,11 @@ class Stats:
             )
             if self.machine_cpu_seconds is not None and self.requests
             else None,
+            # Of that, what PostgreSQL's processes used (None on SQLite, which runs inside the
+            # server's own processes): where a page's cost lies, Python or the database.
+            "database_cpu_ms": round(self.database_cpu_seconds / self.requests * 1000, 2)
+            if self.database_cpu_seconds is not None and self.requests
+            else None,
             "p50_ms": pct(50),
             "p95_ms": pct(95),
             "p99_ms": pct(99),
@@ -94,6 +100,33 @@ def machine_cpu_seconds() -> float | None:
         return None
     user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[1:8])
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU time (user and system) spent so far by the PostgreSQL processes running now on this
+    machine, or None where there are none or no /proc. A backend that exits between two readings
+    takes its time with it; the server's pooled connections live through a scenario."""
+    total, found = 0, False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return None
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                line = stat.read()
+        except OSError:
+            continue  # gone meanwhile
+        name_end = line.rfind(")")
+        name = line[line.find("(") + 1 : name_end]
+        if not name.startswith("postgres"):
+            continue
+        fields = line[name_end + 2 :].split()
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
 def new_session(concurrency: int) -> aiohttp.ClientSession:
@@ -135,6 +168,7 @@ async def drive(
     indexes = itertools.count(first_index)
     last = first_index + max_requests
     started, cpu, machine = time.perf_counter(), time.process_time(), machine_cpu_seconds()
+    database = database_cpu_seconds()
     deadline = started + duration
 
     async def client() -> None:
@@ -168,4 +202,7 @@ async def drive(
     machine_after = machine_cpu_seconds()
     if machine is not None and machine_after is not None:
         stats.machine_cpu_seconds = machine_after - machine
+    database_after = database_cpu_seconds()
+    if database is not None and database_after is not None:
+        stats.database_cpu_seconds = max(0.0, database_after - database)
     return stats

@@ -163,19 +163,39 @@ def cycle(args: argparse.Namespace, client) -> None:
         for jar in jars:
             client.cookies = jar
             client.get(args.after)
+    from django.db import connection
+    from redis import Redis
+
+    redis = Redis.from_url(args.redis)
+    queries = [0]
+
+    def count(execute, sql, params, many, context):
+        queries[0] += 1
+        return execute(sql, params, many, context)
+
+    def commands() -> int:  # the Redis server's, the INFO command itself left out
+        return int(redis.info("stats")["total_commands_processed"])
+
     for label in ("cold", "warm"):
         profile = cProfile.Profile()
+        queries[0], commands_before = 0, commands()
         started = time.perf_counter()
         if args.top and label == "cold":
             profile.enable()
-        for jar in jars:
-            client.cookies = jar
-            response = client.get(args.path)
-            if response.status_code != 200:
-                raise SystemExit(f"{args.path} answered {response.status_code}")
+        with connection.execute_wrapper(count):
+            for jar in jars:
+                client.cookies = jar
+                response = client.get(args.path)
+                if response.status_code != 200:
+                    raise SystemExit(f"{args.path} answered {response.status_code}")
         profile.disable()
         spent = (time.perf_counter() - started) / len(jars)
-        print(f"{args.path}, {label}, {len(jars)} residents: {spent * 1000:.2f} ms per request")
+        redis_commands = (commands() - commands_before - 1) / len(jars)
+        print(
+            f"{args.path}, {label}, {len(jars)} residents: {spent * 1000:.2f} ms per request, "
+            f"{queries[0] / len(jars):.1f} SQL queries and {redis_commands:.1f} Redis commands "
+            "per request"
+        )
         if label == "cold" and args.top:
             pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 

@@ -128,6 +128,7 @@ def rows(outcome: dict[str, Any]) -> list[list[str]]:
                     "—",
                     "—",
                     "—",
+                    "—",
                     verdicts.get(name, ""),
                 ]
             )
@@ -147,6 +148,7 @@ def rows(outcome: dict[str, Any]) -> list[list[str]]:
                 "—" if result.get("first_visits") is None else f"{result['first_visits']:.0%}",
                 "—" if ratio is None else f"{ratio:.2f}",
                 _ms(result.get("server_cpu_ms")),
+                _ms(result.get("database_cpu_ms")),
                 verdicts.get(name, ""),
             ]
         )
@@ -165,6 +167,7 @@ HEADER = [
     "first visits",
     "× floor",
     "CPU ms",
+    "of which DB",
     "budgets",
 ]
 
@@ -305,7 +308,9 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
    card of the day (`bench/profile_view.py /fr/card/ --cycle 300 --after /fr/brossard/`).
 5. **Cost.** Besides the latencies, each scenario reports the machine's **CPU time per
    request** (*CPU ms*: every process's CPU time from `/proc/stat` during the measured requests,
-   minus the load client's own): the server, PostgreSQL, Redis and the task worker together.
+   minus the load client's own): the server, PostgreSQL, Redis and the task worker together;
+   *of which DB* is PostgreSQL's share (its processes' CPU time from `/proc/<pid>/stat`), which
+   tells whether a page's cost lies in Python or in its queries.
    Requests per second and latencies move with the machine (the floor went from 977 to 2,068
    requests/s between two 2-core machines of this workplace); the CPU time of a request moves
    much less, and sizes a deployment: at 2 ms a request, one core serves 500 requests/s.

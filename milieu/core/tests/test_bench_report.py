@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parents[3] / "bench"
 sys.path.insert(0, str(BENCH))
 
@@ -30,6 +32,33 @@ def test_cpu_per_request_is_absent_without_a_reading():
     stats.latencies = [0.01] * 10
 
     assert stats.summary()["server_cpu_ms"] is None
+
+
+def test_the_database_share_of_cpu_is_per_request():
+    stats = load.Stats(requests=1000, seconds=2.0, client_cpu_seconds=0.5)
+    stats.machine_cpu_seconds = 2.5
+    stats.database_cpu_seconds = 0.75
+    stats.latencies = [0.01] * 1000
+
+    summary = stats.summary()
+
+    assert summary["database_cpu_ms"] == 0.75
+    assert load.Stats(requests=10, seconds=1.0).summary()["database_cpu_ms"] is None
+
+
+@pytest.mark.django_db
+def test_database_cpu_seconds_reads_the_postgresql_processes():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads the CPU time of PostgreSQL's processes: the suite's PostgreSQL leg")
+    before = load.database_cpu_seconds()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM generate_series(1, 3000000)")  # about 0.2 s
+    after = load.database_cpu_seconds()
+
+    assert before is not None and after is not None
+    assert after - before >= 0.02
 
 
 def test_machine_cpu_seconds_counts_this_process_work():
