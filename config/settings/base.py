@@ -119,6 +119,13 @@ def database_from_env(default_sqlite: Path) -> dict:
         # spent twice the CPU time for the same rows (the machine's other cores serve other
         # requests).
         config["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+        # Values sent apart from the SQL (server-side binding), and a statement run a second
+        # time on a connection is prepared: PostgreSQL then skips parsing and planning it, which
+        # cost more than running most of a page's small queries. Off behind a pooler in
+        # transaction mode (PgBouncer without prepared-statement support): DB_PREPARED=false.
+        if env.bool("DB_PREPARED", default=True):
+            config["OPTIONS"].setdefault("server_side_binding", True)
+            config["OPTIONS"].setdefault("prepare_threshold", 2)
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
