@@ -380,6 +380,7 @@ class ServerConfig:
     workers: int
     threads: int
     pool_max: int | None
+    profile: str | None = None  # a path pattern whose requests are profiled in the workers
 
     def describe(self, backend: str) -> str:
         kind = f"gthread, {self.threads} threads each" if self.threads > 1 else "sync"
@@ -426,6 +427,12 @@ def start_services(
     server_env = dict(env)
     if config.pool_max:  # otherwise production.py's own default
         server_env["DB_POOL_MAX"] = str(config.pool_max)
+    if config.profile:  # bench/gunicorn_profile.py: one cProfile file per worker
+        profiles = DATA / "profiles"
+        shutil.rmtree(profiles, ignore_errors=True)
+        profiles.mkdir(parents=True)
+        server += ["--config", str(ROOT / "bench" / "gunicorn_profile.py")]
+        server_env |= {"BENCH_PROFILE_PATH": config.profile, "BENCH_PROFILE_DIR": str(profiles)}
     processes.start("gunicorn", server, server_env)
     processes.start("worker", [PYTHON, "manage.py", "db_worker", "--queue-name", "*"], env)
     wait_for_port(smtp_port, processes)
@@ -1184,7 +1191,9 @@ def run(args: argparse.Namespace) -> int:
     log("collectstatic and compile_catalogues (production needs both)")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "compile_catalogues", capture=True)
-    config = ServerConfig(workers=args.workers, threads=args.threads, pool_max=args.pool_max)
+    config = ServerConfig(
+        workers=args.workers, threads=args.threads, pool_max=args.pool_max, profile=args.profile
+    )
     processes = Processes(logs)
     try:
         start_services(processes, env, config, port=port, smtp_port=smtp_port)
@@ -1270,6 +1279,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first")
     parser.add_argument("--workers", type=int, default=2 * cpus + 1, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument(
+        "--profile",
+        metavar="PATTERN",
+        help="profile, in the server's workers, the requests whose path matches this regular "
+        "expression (bench/gunicorn_profile.py; files in bench/.data/profiles/)",
+    )
     parser.add_argument(
         "--pool-max", type=int, help="psycopg pool size per worker (default: production's)"
     )
