@@ -24,8 +24,9 @@ markers of the holes carry a secret derived from `SECRET_KEY`, so text written b
 open one.
 
 Parts of pages: `{% keep "name" %}…{% endkeep %}` (template library `pagecache`) keeps one
-fragment the same way, in the shared tier, per language, municipality and logged-in or not. The
-site's layout (`base.html`: head, header, footer) is kept so, which makes every page's first
+fragment the same way, in the shared tier, per language, municipality and logged-in or not; the
+parts a page being kept lacks are read from the cache together once the page is rendered
+(`defer`). The site's layout (`base.html`: head, header, footer) is kept so, which makes every page's first
 rendering about 2 ms cheaper; inside, `{% current_path %}` writes the request's path (a hole).
 """
 
@@ -53,8 +54,11 @@ from django.utils.translation import get_language
 
 SHARED_SECONDS = 600
 PERSONAL_SECONDS = 600
-SHARED_ENTRIES = 2_000  # per worker; a page is 4 to 15 KB
+SHARED_CHARACTERS = 16_000_000  # per worker (16 to 64 MB): pages of 4 to 60 KB, cards of 1 to 3 KB
 CONTEXT_FLAG = "page_cache_rendering"  # true in the context while a page is rendered to be kept
+# In the context of a page rendered to be kept: the list of its parts (`{% keep %}`) that the
+# worker's memory did not have, looked up together in the shared cache once the page is rendered.
+DEFERRED = "page_cache_deferred"
 
 
 class PersonalDataRead(Exception):
@@ -83,6 +87,10 @@ class _Marks:
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile(f"\ue000{self.secret}([a-z-]+)\ue001")
+
+    @cached_property
+    def deferred(self) -> re.Pattern[str]:
+        return re.compile(f"\ue002{self.secret}([0-9]+)\ue003")
 
 
 _marks = _Marks()
@@ -119,10 +127,12 @@ register_hole("path", _path)
 
 
 class _Shared:
-    """The worker's LRU of shared pages (thread-safe: gthread workers share it)."""
+    """The worker's LRU of shared pages and fragments, bounded by the characters it holds
+    (thread-safe: gthread workers share it)."""
 
-    def __init__(self, entries: int) -> None:
-        self.entries = entries
+    def __init__(self, characters: int) -> None:
+        self.characters = characters
+        self.held = 0
         self.pages: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -133,23 +143,29 @@ class _Shared:
                 return None
             if found[0] < time.monotonic():
                 del self.pages[key]
+                self.held -= len(found[1])
                 return None
             self.pages.move_to_end(key)
             return found[1]
 
     def set(self, key: str, html: str, seconds: float) -> None:
         with self.lock:
+            replaced = self.pages.pop(key, None)
+            if replaced is not None:
+                self.held -= len(replaced[1])
             self.pages[key] = (time.monotonic() + seconds, html)
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.entries:
-                self.pages.popitem(last=False)
+            self.held += len(html)
+            while self.held > self.characters and len(self.pages) > 1:
+                _key, (_until, dropped) = self.pages.popitem(last=False)
+                self.held -= len(dropped)
 
     def clear(self) -> None:
         with self.lock:
             self.pages.clear()
+            self.held = 0
 
 
-_shared = _Shared(SHARED_ENTRIES)
+_shared = _Shared(SHARED_CHARACTERS)
 
 
 def clear() -> None:
@@ -240,7 +256,9 @@ def render_page(
                 _shared.set(key, html, SHARED_SECONDS)
     if html is None:
         kept = _context(context) | keeping(request, shared=not per_person)
-        html = render_to_string(template_name, kept, request)
+        deferred: list[tuple[str, Callable[[], str]]] = []
+        kept[DEFERRED] = deferred
+        html = _resolve(render_to_string(template_name, kept, request), deferred)
         if per_person:
             cache.set(key, html, PERSONAL_SECONDS)
         else:
@@ -264,6 +282,15 @@ def keeping(request: HttpRequest, *, shared: bool) -> dict[str, Any]:
     return overrides
 
 
+def fragment_key(request: HttpRequest, name: str, vary: Iterable[Any] = ()) -> str:
+    return _key("fragments:v1", request, name, tuple(vary))
+
+
+def kept_fragment(key: str) -> str | None:
+    """The part kept under `key` in the worker's memory, if it is there."""
+    return _shared.get(key)
+
+
 def fragment(
     request: HttpRequest,
     name: str,
@@ -275,12 +302,45 @@ def fragment(
     """A part of a page kept in the shared tier: `render()` (called under `keeping`) once per
     language, municipality, logged-in or not and `vary`; `filled` fills its holes for this
     request."""
-    key = _key("fragments:v1", request, name, tuple(vary))
+    key = fragment_key(request, name, vary)
     html = _shared.get(key)
-    if html is None:
-        html = render()
+    if html is None:  # another worker may have rendered it: a post card costs ~4 ms to render
+        html = cache.get(key)
+        if html is None:
+            html = render()
+            cache.set(key, html, SHARED_SECONDS)
         _shared.set(key, html, SHARED_SECONDS)
     return fill(request, html) if filled else html
+
+
+def defer(
+    deferred: list[tuple[str, Callable[[], str]]], key: str, render: Callable[[], str]
+) -> str:
+    """A marker for the part kept under `key`, replaced once the page is rendered (`_resolve`):
+    by what the shared cache keeps, else by `render()`. A feed page's twenty post cards cost one
+    round trip to the cache instead of twenty."""
+    deferred.append((key, render))
+    return f"\ue002{_marks.secret}{len(deferred) - 1}\ue003"
+
+
+def _resolve(html: str, deferred: list[tuple[str, Callable[[], str]]]) -> str:
+    if not deferred:
+        return html
+    found: dict[str, str] = cache.get_many(list(dict.fromkeys(key for key, _render in deferred)))
+    rendered: dict[str, str] = {}
+    texts = []
+    for key, render in deferred:
+        text = found.get(key)
+        if text is None:
+            text = rendered.get(key)
+            if text is None:
+                text = rendered[key] = render()
+        texts.append(text)
+    if rendered:
+        cache.set_many(rendered, SHARED_SECONDS)
+    for key, text in (found | rendered).items():
+        _shared.set(key, text, SHARED_SECONDS)
+    return _marks.deferred.sub(lambda match: texts[int(match.group(1))], html)
 
 
 def _context(context: dict[str, Any] | Callable[[], dict[str, Any]]) -> dict[str, Any]:

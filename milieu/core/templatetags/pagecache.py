@@ -33,8 +33,35 @@ class KeepNode(template.Node):
         origin = getattr(self, "origin", None)
         name = f"{origin.template_name if origin else ''}:{self.name}"
         vary = tuple(repr(expression.resolve(context)) for expression in self.vary)
+        deferred = context.get(pagecache.DEFERRED)
+        if keeping and deferred is not None:
+            # A page rendered to be kept: a part the worker's memory lacks is looked up with the
+            # page's others once the page is rendered, and rendered then if need be, from a
+            # copy of the context as it is now (a loop moves on meanwhile).
+            key = pagecache.fragment_key(request, name, vary)
+            html = pagecache.kept_fragment(key)
+            if html is None:
+                snapshot = context.new({str(k): _frozen(v) for k, v in context.flatten().items()})
+
+                def later() -> str:
+                    with (
+                        snapshot.push({pagecache.DEFERRED: None}),
+                        snapshot.push(pagecache.keeping(request, shared=True)),
+                    ):
+                        return self.nodelist.render(snapshot)
+
+                html = pagecache.defer(deferred, key, later)
+            return mark_safe(html)  # noqa: S308 - rendered by the template engine
         html = pagecache.fragment(request, name, render, filled=not keeping, vary=vary)
         return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+
+def _frozen(value):
+    """A copy of the dicts in a value (a loop's `forloop`, which the loop changes in place),
+    the rest as it is."""
+    if type(value) is dict:
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
 
 
 @register.tag("keep")

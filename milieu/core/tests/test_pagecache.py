@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.api import add_message
 from django.core.cache import cache
@@ -229,7 +230,8 @@ def test_the_layout_is_kept_per_language_and_login_and_filled_per_request(monkey
         assert "\ue000" not in html
     # head, header and footer once per language (the other pages reuse them)
     assert len(kept) == 6
-    assert cache.get("fragments:never") is None  # the layout lives in the worker, not Redis
+    # and in the shared cache, where the other workers find them
+    assert all(cache.get(key) for key in kept)
 
 
 def test_the_region_page_is_kept_until_its_members_change(monkeypatch):
@@ -276,3 +278,108 @@ def test_a_kept_part_is_kept_once_per_value_of_what_it_varies_on(rf, monkeypatch
     assert len(renders) == 2  # 1, then 2; the second 1 came from what was kept
     # The CSRF token is a hole, filled for each request: never the kept one.
     assert "csrfmiddlewaretoken" in one and pagecache.hole("csrf") not in one
+
+
+def test_a_part_rendered_by_one_worker_is_not_rendered_again_by_another(rf, monkeypatch):
+    from django.contrib.auth.models import AnonymousUser
+
+    template = Template('{% load pagecache %}{% keep "card" number %}n={{ number }}{% endkeep %}')
+    renders: list[int] = []
+    original = pagecache.fragment
+
+    def fragment(request, name, render, **kwargs):
+        def counting():
+            renders.append(1)
+            return render()
+
+        return original(request, name, counting, **kwargs)
+
+    monkeypatch.setattr(pagecache, "fragment", fragment)
+    request = rf.get("/")
+    request.user = AnonymousUser()
+
+    first = template.render(Context({"request": request, "number": 7}))
+    pagecache.clear()  # another worker: its own memory is empty, the shared cache is not
+    second = template.render(Context({"request": request, "number": 7}))
+
+    assert first == second == "n=7"
+    assert len(renders) == 1
+
+
+def test_the_workers_memory_holds_at_most_so_many_characters():
+    kept = pagecache._Shared(100)
+    for number in range(5):
+        kept.set(f"k{number}", "x" * 30, 60)
+
+    assert [kept.get(f"k{number}") is not None for number in range(5)] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert kept.held == 90
+    kept.set("k4", "y" * 10, 60)  # replaced: its old text no longer counts
+    assert kept.held == 70
+
+
+class Item:
+    """A value whose rendering is counted."""
+
+    shown: list[int] = []
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __repr__(self) -> str:  # what the part's key varies on
+        return f"Item({self.number})"
+
+    @property
+    def label(self) -> str:
+        Item.shown.append(self.number)
+        return f"item {self.number}"
+
+
+def test_a_kept_pages_parts_are_looked_up_together_each_with_its_own_values(rf, monkeypatch):
+    template = Template(
+        '{% load pagecache %}{% for item in items %}{% keep "item" item %}'
+        "<li>{{ item.label }} of {{ forloop.counter }} {% csrf_token %}</li>{% endkeep %}"
+        "{% endfor %}"
+    )
+
+    def render_to_string(name, context, request):
+        return template.render(Context({**context, "request": request}))
+
+    monkeypatch.setattr(pagecache, "render_to_string", render_to_string)
+    lookups: list[list[str]] = []
+    real_get_many = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        lookups.append(list(keys))
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    monkeypatch.setattr(pagecache, "fragment", lambda *a, **k: pytest.fail("looked up alone"))
+
+    def page(numbers: list[int]) -> str:
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        response = pagecache.render_page(
+            request, "items.html", {"items": [Item(n) for n in numbers]}, vary=(tuple(numbers),)
+        )
+        return response.content.decode()
+
+    Item.shown = []
+    html = page([1, 2, 3])
+    assert re.findall(r"<li>(item \d of \d)", html) == ["item 1 of 1", "item 2 of 2", "item 3 of 3"]
+    assert len(lookups) == 1 and len(lookups[0]) == 3  # the three parts, in one round trip
+    assert Item.shown == [1, 2, 3]
+    assert "csrfmiddlewaretoken" in html and "\ue002" not in html and "\ue000" not in html
+
+    pagecache.clear()  # another worker: items 2 and 3 come from the shared cache, 4 is new
+    Item.shown, lookups[:] = [], []
+    html = page([2, 3, 4])
+    assert Item.shown == [4]
+    assert len(lookups) == 1 and len(lookups[0]) == 3
+    # Each part as first rendered: item 2 was the second of its first page.
+    assert re.findall(r"<li>(item \d of \d)", html) == ["item 2 of 2", "item 3 of 3", "item 4 of 3"]
