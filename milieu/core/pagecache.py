@@ -26,8 +26,9 @@ open one.
 Parts of pages: `{% keep "name" %}…{% endkeep %}` (template library `pagecache`) keeps one
 fragment the same way, in the shared tier, per language, municipality and logged-in or not; the
 parts a page being kept lacks are read from the cache together once the page is rendered
-(`defer`). The site's layout (`base.html`: head, header, footer) is kept so, which makes every page's first
-rendering about 2 ms cheaper; inside, `{% current_path %}` writes the request's path (a hole).
+(`defer`). The site's layout (`base.html`: head, header, footer) is kept so, which makes every
+page's first rendering about 2 ms cheaper; inside, `{% current_path %}` writes the request's
+path (a hole).
 """
 
 from __future__ import annotations

@@ -44,6 +44,17 @@ def inbox(client) -> str:
     return page_text(response)
 
 
+def hide(here, message) -> None:
+    """A moderator of `here` hides `message`."""
+    moderation.moderation_act(
+        actor=moderator(here),
+        municipality=here,
+        action="hide",
+        target=f"message:{message.pk}",
+        reason="Insulte",
+    )
+
+
 def test_a_new_message_shows_at_once_in_both_inboxes(here, anna, ben):
     carl = person(here, "Carl Roy")
     services.conversation_start(actor=anna, handles=[handle(carl)], body="Bonjour Carl")
@@ -115,13 +126,7 @@ def test_a_hidden_message_leaves_the_inboxes_at_once(here, anna, ben):
     as_ben = client_for(ben)
     assert "Texte insultant" in inbox(as_ben)
 
-    moderation.moderation_act(
-        actor=moderator(here),
-        municipality=here,
-        action="hide",
-        target=f"message:{bad.pk}",
-        reason="Insulte",
-    )
+    hide(here, bad)
 
     shown = inbox(as_ben)
     assert "Texte insultant" not in shown
@@ -180,13 +185,7 @@ def test_a_hidden_message_leaves_the_thread_at_once(here, anna, ben):
     as_ben = client_for(ben)
     assert "Texte insultant" in thread(as_ben, sent.conversation)
 
-    moderation.moderation_act(
-        actor=moderator(here),
-        municipality=here,
-        action="hide",
-        target=f"message:{bad.pk}",
-        reason="Insulte",
-    )
+    hide(here, bad)
 
     shown = thread(as_ben, sent.conversation)
     assert "Texte insultant" not in shown

@@ -51,6 +51,22 @@ def form_token(html: str) -> str:
     return match.group(1)
 
 
+def fragment_renders(monkeypatch) -> list[int]:
+    """One item per kept part rendered (`pagecache.fragment` calling its `render`)."""
+    renders: list[int] = []
+    original = pagecache.fragment
+
+    def fragment(request, name, render, **kwargs):
+        def counting():
+            renders.append(1)
+            return render()
+
+        return original(request, name, counting, **kwargs)
+
+    monkeypatch.setattr(pagecache, "fragment", fragment)
+    return renders
+
+
 def badge(html: str) -> str:
     match = re.search(r'<span id="notification-count"[^>]*>([^<]*)</span>', html)
     assert match, "no badge"
@@ -250,28 +266,16 @@ def test_the_region_page_is_kept_until_its_members_change(monkeypatch):
 
 
 def test_a_kept_part_is_kept_once_per_value_of_what_it_varies_on(rf, monkeypatch):
-    from django.contrib.auth.models import AnonymousUser
-
     template = Template(
         '{% load pagecache %}{% keep "card" number %}n={{ number }} {% csrf_token %}{% endkeep %}'
     )
-    renders: list[int] = []
+    renders = fragment_renders(monkeypatch)
 
     def page(number: int) -> str:
         request = rf.get("/")
         request.user = AnonymousUser()
         return template.render(Context({"request": request, "number": number}))
 
-    original = pagecache.fragment
-
-    def fragment(request, name, render, **kwargs):
-        def counting():
-            renders.append(1)
-            return render()
-
-        return original(request, name, counting, **kwargs)
-
-    monkeypatch.setattr(pagecache, "fragment", fragment)
     one, two, one_again = page(1), page(2), page(1)
 
     assert one.startswith("n=1 ") and two.startswith("n=2 ") and one_again.startswith("n=1 ")
@@ -281,20 +285,8 @@ def test_a_kept_part_is_kept_once_per_value_of_what_it_varies_on(rf, monkeypatch
 
 
 def test_a_part_rendered_by_one_worker_is_not_rendered_again_by_another(rf, monkeypatch):
-    from django.contrib.auth.models import AnonymousUser
-
     template = Template('{% load pagecache %}{% keep "card" number %}n={{ number }}{% endkeep %}')
-    renders: list[int] = []
-    original = pagecache.fragment
-
-    def fragment(request, name, render, **kwargs):
-        def counting():
-            renders.append(1)
-            return render()
-
-        return original(request, name, counting, **kwargs)
-
-    monkeypatch.setattr(pagecache, "fragment", fragment)
+    renders = fragment_renders(monkeypatch)
     request = rf.get("/")
     request.user = AnonymousUser()
 
