@@ -257,7 +257,7 @@ def render_page(
                 _shared.set(key, html, SHARED_SECONDS)
     if html is None:
         kept = _context(context) | keeping(request, shared=not per_person)
-        deferred: list[tuple[str, Callable[[], str]]] = []
+        deferred: list[Deferred] = []
         kept[DEFERRED] = deferred
         html = _resolve(render_to_string(template_name, kept, request), deferred)
         if per_person:
@@ -314,23 +314,44 @@ def fragment(
     return fill(request, html) if filled else html
 
 
+class ReadWhenRendered:
+    """A value of a page's context that stands for what is read only when a kept part showing
+    it must be rendered (a post of a feed's outline, `community.selectors.social`). When a
+    part is deferred, the values of this kind in its context are told, before any part is
+    rendered, which ones will be (`needed`), so that they can be read together."""
+
+    def needed(self) -> None:
+        raise NotImplementedError
+
+
+Deferred = tuple[str, Callable[[], str], tuple[ReadWhenRendered, ...]]
+
+
 def defer(
-    deferred: list[tuple[str, Callable[[], str]]], key: str, render: Callable[[], str]
+    deferred: list[Deferred],
+    key: str,
+    render: Callable[[], str],
+    needs: Iterable[ReadWhenRendered] = (),
 ) -> str:
     """A marker for the part kept under `key`, replaced once the page is rendered (`_resolve`):
-    by what the shared cache keeps, else by `render()`. A feed page's twenty post cards cost one
-    round trip to the cache instead of twenty."""
-    deferred.append((key, render))
+    by what the shared cache keeps, else by `render()`, after `needed()` was called on each of
+    `needs` of every part to render. A feed page's twenty post cards cost one round trip to the
+    cache instead of twenty, and the posts of the cards missing there are read together."""
+    deferred.append((key, render, tuple(needs)))
     return f"\ue002{_marks.secret}{len(deferred) - 1}\ue003"
 
 
-def _resolve(html: str, deferred: list[tuple[str, Callable[[], str]]]) -> str:
+def _resolve(html: str, deferred: list[Deferred]) -> str:
     if not deferred:
         return html
-    found: dict[str, str] = cache.get_many(list(dict.fromkeys(key for key, _render in deferred)))
+    found: dict[str, str] = cache.get_many(list(dict.fromkeys(key for key, *_rest in deferred)))
+    for key, _render, needs in deferred:
+        if key not in found:
+            for value in needs:
+                value.needed()
     rendered: dict[str, str] = {}
     texts = []
-    for key, render in deferred:
+    for key, render, _needs in deferred:
         text = found.get(key)
         if text is None:
             text = rendered.get(key)

@@ -18,7 +18,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
@@ -27,7 +27,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from milieu.accounts.models import Membership
-from milieu.core import caching, modules
+from milieu.core import caching, modules, pagecache
 from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
 from milieu.territory.models import District, Municipality
@@ -67,7 +67,11 @@ class FeedPage:
 
 
 def encode_cursor(post: Post) -> str:
-    raw = f"{post.created_at.isoformat()}|{post.pk}"
+    return _encode(post.created_at, post.pk)
+
+
+def _encode(created_at: datetime, pk: int) -> str:
+    raw = f"{created_at.isoformat()}|{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -174,7 +178,7 @@ OUTLINES_KEPT = 2_000  # per worker: a district or group's outline is a few hund
 
 
 def _feed_version_key(*, district_id: int | None = None, group_id: int | None = None) -> str:
-    return f"community:feed-version:v1:{'district' if district_id else 'group'}:{district_id or group_id}"
+    return f"community:feed-version:v2:{'district' if district_id else 'group'}:{district_id or group_id}"
 
 
 def feed_changed(post: Post) -> None:
@@ -206,7 +210,17 @@ def _kept_rows(key: str, limit: int, where: dict) -> tuple[list[Post], bool]:
     return kept
 
 
-Outline = tuple[tuple[int, int | None, datetime], ...]  # (post id, author id, created at)
+# What a kept card of a post shows of it that changes: when it was edited (its text, language
+# and pictures), and its counts of comments and reactions (`card_state`).
+PostState = tuple[datetime | None, int, int]
+# (post id, author id, created at, state), newest first
+Outline = tuple[tuple[int, int | None, datetime, PostState], ...]
+
+
+def post_state(post: Post) -> PostState:
+    return (post.edited_at, post.comment_count, post.reaction_count)
+
+
 _outlines: OrderedDict[str, tuple[float, Outline, bool]] = OrderedDict()
 _outlines_lock = threading.Lock()
 
@@ -215,7 +229,9 @@ def _outline_query(limit: int, where: dict):
     return (
         Post.objects.filter(hidden_at__isnull=True, **where)
         .order_by("-created_at", "-id")
-        .values_list("pk", "author_id", "created_at")[: 2 * limit + 1]
+        .values_list(
+            "pk", "author_id", "created_at", "edited_at", "comment_count", "reaction_count"
+        )[: 2 * limit + 1]
     )
 
 
@@ -242,11 +258,13 @@ def _outlines_of(limit: int, sources: list[tuple[str, dict]]) -> list[tuple[Outl
                 if kept is not None:
                     rows, beyond = kept
                     outline: Outline = tuple(
-                        (post.pk, post.author_id, post.created_at) for post in rows
+                        (post.pk, post.author_id, post.created_at, post_state(post))
+                        for post in rows
                     )
                 else:
                     listed = list(_outline_query(limit, where))
-                    outline, beyond = tuple(listed), len(listed) > 2 * limit
+                    outline = tuple((pk, a, at, (e, c, r)) for pk, a, at, e, c, r in listed)
+                    beyond = len(listed) > 2 * limit
                 entry = (outline, beyond)
                 to_share[f"{key}:outline"] = entry
             found[key] = entry
@@ -290,9 +308,9 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
     outline, beyond = _outline(key, limit, where)
     if viewer.is_authenticated:
         blocked = blocked_either_way(viewer)
-        readable = [(pk, author) for pk, author, _at in outline if author not in blocked]
+        readable = [(pk, author) for pk, author, _at, _state in outline if author not in blocked]
     else:
-        readable = [(pk, author) for pk, author, _at in outline]
+        readable = [(pk, author) for pk, author, _at, _state in outline]
     shown = readable[:limit]
     mine: tuple[int, ...] = ()
     reactions: tuple[tuple[int, str], ...] = ()
@@ -342,6 +360,87 @@ def _outlined_page(
         posts=posts,
         next_cursor=encode_cursor(posts[-1]) if outline.more and posts else None,
     )
+
+
+# --- Posts read only for the cards that must be rendered ------------------------------------------
+# A kept page of a feed varies on its outline; when it is not kept yet (a reader's first visit),
+# its post cards mostly are (`{% keep %}` in `_post.html`, shared by every reader with the same
+# relation to the post). An `OutlinedPost` stands for a post of the outline: its id, what its
+# card shows that changes (`PostState`: edited when, how many comments and reactions, which the
+# outlines carry) and the reader's relation to it, which is what its card is kept under
+# (`card_state`). Everything else is read on first use, for every post whose card the cache
+# lacked at once (`core.pagecache.ReadWhenRendered`): a page whose cards are all kept reads no
+# post at all. The names of its author, group and district are not part of the key: a kept
+# card shows an old name for at most `pagecache.SHARED_SECONDS`, as a kept page does.
+
+
+class OutlineChanged(Exception):
+    """A post of the outline being rendered was deleted meanwhile: render the page again."""
+
+
+class _OutlineLoader:
+    def __init__(self, viewer, ids: tuple[int, ...]) -> None:
+        self.viewer = viewer
+        self.ids = ids
+        self.needed: set[int] = set()
+        self.posts: dict[int, Post] = {}
+
+    def read(self, stand_in: "OutlinedPost") -> Post:
+        if stand_in.pk not in self.posts:
+            if stand_in.pk in self.needed:
+                wanted = [pk for pk in self.ids if pk in self.needed and pk not in self.posts]
+            else:  # not through a kept page's deferred cards: every post of the page at once
+                wanted = [pk for pk in self.ids if pk not in self.posts]
+            by_id = post_queryset(AnonymousUser()).in_bulk(wanted)
+            if len(by_id) < len(wanted):
+                raise OutlineChanged
+            decorate_posts([by_id[pk] for pk in wanted], self.viewer)
+            self.posts.update(by_id)
+        post = self.posts[stand_in.pk]
+        # The card shows what it is kept under: the reader's relation as the outline read it.
+        post.viewer_reaction = stand_in.viewer_reaction  # type: ignore[attr-defined]
+        post.viewer_may_interact = stand_in.viewer_may_interact  # type: ignore[attr-defined]
+        post.viewer_is_author = stand_in.viewer_is_author  # type: ignore[attr-defined]
+        return post
+
+
+class OutlinedPost(pagecache.ReadWhenRendered):
+    """A post of a feed's outline, read from the database only when its card is rendered."""
+
+    def __init__(
+        self,
+        loader: _OutlineLoader,
+        pk: int,
+        state: PostState,
+        *,
+        viewer_reaction: str | None,
+        viewer_may_interact: bool,
+        viewer_is_author: bool,
+    ) -> None:
+        self._loader = loader
+        self.pk = self.id = pk
+        self.state = state
+        self.viewer_reaction = viewer_reaction
+        self.viewer_may_interact = viewer_may_interact
+        self.viewer_is_author = viewer_is_author
+
+    def card_state(self) -> tuple:
+        return (
+            "outlined",
+            self.pk,
+            self.state,
+            self.viewer_reaction,
+            self.viewer_may_interact,
+            self.viewer_is_author,
+        )
+
+    def needed(self) -> None:
+        self._loader.needed.add(self.pk)
+
+    def __getattr__(self, name: str):  # what the object lacks: the post's
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._loader.read(self), name)
 
 
 # --- Districts ------------------------------------------------------------------------------------
@@ -650,6 +749,9 @@ def _followed_query(user_id: int):
             "group_id",
             "group__visibility",
             "group__hidden_at",
+            "edited_at",
+            "comment_count",
+            "reaction_count",
         )[:HOME_SOURCE_ROWS]
     )
 
@@ -669,6 +771,10 @@ class HomeOutline:
     reactions: tuple[tuple[int, str], ...]
     may_interact: tuple[tuple[int, bool], ...]  # (post id, may comment and react)
     more: bool
+    # What each shown post's card shows that changes (as `shown`), and the cursor of the next
+    # page: with them a page shows its posts' kept cards without reading the posts.
+    states: tuple[PostState, ...] = ()
+    next_cursor: str | None = None
 
 
 class _Candidate(NamedTuple):
@@ -679,6 +785,7 @@ class _Candidate(NamedTuple):
     municipality_id: int
     district_id: int | None
     group_id: int | None
+    state: PostState
 
 
 def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
@@ -700,18 +807,30 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
     for (district_id, group_id, municipality_id), key, (outline, beyond) in zip(
         places, keys, outlines, strict=True
     ):
-        for pk, author, at in outline:
-            found[pk] = _Candidate(at, pk, author, key, municipality_id, district_id, group_id)
+        for pk, author, at, state in outline:
+            found[pk] = _Candidate(
+                at, pk, author, key, municipality_id, district_id, group_id, state
+            )
         if beyond and outline:
             floors.append((outline[-1][2], outline[-1][0]))
     my_groups = {g for g, _m in facts.groups}
     rows = FOLLOWED_POSTS.rows(viewer.pk)
-    for pk, author, at, municipality_id, district_id, group_id, visibility, hidden_at in rows:
+    for row in rows:
+        pk, author, at, municipality_id, district_id, group_id, visibility, hidden_at = row[:8]
         readable = group_id is None or (
             hidden_at is None and (visibility == Group.Visibility.OPEN or group_id in my_groups)
         )
         if pk not in found and municipality_id in municipalities and readable:
-            found[pk] = _Candidate(at, pk, author, None, municipality_id, district_id, group_id)
+            found[pk] = _Candidate(
+                at,
+                pk,
+                author,
+                None,
+                municipality_id,
+                district_id,
+                group_id,
+                (row[8], row[9], row[10]),
+            )
     if len(rows) >= HOME_SOURCE_ROWS:
         floors.append((rows[-1][2], rows[-1][0]))
     blocked = blocked_either_way(viewer)
@@ -737,7 +856,6 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
         )
     # What a shown post's card says changes with its feed's version: those of the feeds read
     # above, and of the other places of the posts of people I follow.
-    versions = {entry.version for entry in shown if entry.version is not None}
     others = sorted(
         {
             _feed_version_key(district_id=entry.district_id, group_id=entry.group_id)
@@ -745,9 +863,11 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
             if entry.version is None
         }
     )
+    versions = {entry.version for entry in shown if entry.version is not None}
     if others:
         kept = cache.get_many(others)
         versions |= {f"{key}:{kept.get(key)}" for key in others}
+    more = len(candidates) > limit
     may_take_part = {
         pk: viewer.has_perm("community.take_part", municipality)
         for pk, municipality in municipalities.items()
@@ -765,12 +885,32 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
             )
             for entry in shown
         ),
-        more=len(candidates) > limit,
+        more=more,
+        states=tuple(entry.state for entry in shown),
+        next_cursor=_encode(shown[-1].at, shown[-1].pk) if more and shown else None,
     )
 
 
-def _home_first_page(viewer, outline: HomeOutline) -> FeedPage:
-    """The posts of `outline`, decorated for `viewer`: one query (and one for pictures)."""
+def _home_first_page(viewer, outline: HomeOutline, *, cards: bool = False) -> FeedPage:
+    """The posts of `outline`, decorated for `viewer`: one query (and one for pictures). With
+    `cards`, stand-ins (`OutlinedPost`) that read them only if their cards must be rendered."""
+    if cards and len(outline.states) == len(outline.shown):
+        loader = _OutlineLoader(viewer, outline.shown)
+        reactions = dict(outline.reactions)
+        may_interact = dict(outline.may_interact)
+        mine = set(outline.mine)
+        stand_ins: list[Any] = [  # in place of the posts
+            OutlinedPost(
+                loader,
+                pk,
+                state,
+                viewer_reaction=reactions.get(pk),
+                viewer_may_interact=may_interact.get(pk, False),
+                viewer_is_author=pk in mine,
+            )
+            for pk, state in zip(outline.shown, outline.states, strict=True)
+        ]
+        return FeedPage(posts=stand_ins, next_cursor=outline.next_cursor)
     by_id = post_queryset(AnonymousUser()).in_bulk(outline.shown)
     page = _outlined_page(viewer, by_id, outline)
     if page is None:  # deleted meanwhile: read the page again
@@ -786,16 +926,18 @@ def home_feed(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     outline: HomeOutline | None = None,
+    cards: bool = False,
 ) -> FeedPage:
     """My home feed: the visible posts of my neighbourhoods (`Membership.district`), of the
     groups I am an active member of, of the people I follow, and my own, newest first; never
     posts by people I blocked or who blocked me, never what I may not read. The first page
-    as `outline` says (`home_feed_outline`, read here when the caller did not)."""
+    as `outline` says (`home_feed_outline`, read here when the caller did not); with `cards`,
+    its posts are `OutlinedPost`s, for a page that shows them as kept cards."""
     if cursor is None:
         if outline is None:
             outline = home_feed_outline(viewer=viewer, limit=limit)
         if outline is not None:
-            return _home_first_page(viewer, outline)
+            return _home_first_page(viewer, outline, cards=cards)
     municipality_ids = community_municipality_ids(viewer)
     if not municipality_ids:
         if cursor:

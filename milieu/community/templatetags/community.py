@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from milieu.community.choices import REACTIONS
 from milieu.community.handles import MENTION
+from milieu.community.selectors.social import OutlinedPost
 
 register = template.Library()
 
@@ -61,7 +62,10 @@ def reaction_kinds() -> list:
 @register.filter
 def card_state(post) -> tuple:
     """What a kept post card (`_post.html`) shows of its post and of the reader's relation to
-    it: the card is rendered again when any of it changes."""
+    it: the card is rendered again when any of it changes. A post of an outline is known by
+    its feed's kept version instead, which every change to the post renews."""
+    if isinstance(post, OutlinedPost):
+        return post.card_state()
     author = post.author
     profile = getattr(author, "community_profile", None) if author is not None else None
     group = post.group if post.group_id else None

@@ -284,23 +284,27 @@ def feed(request: AuthenticatedRequest) -> HttpResponse:
     if not cursor:
         outline = social.home_feed_outline(viewer=request.user)
         if outline is not None:
-            # Kept rendered for everyone whose first page is the same (`core.pagecache`).
+            # Kept rendered for everyone whose first page is the same (`core.pagecache`), from
+            # the kept cards of its posts: only the posts whose card is missing are read.
             nav = common["nav_municipality"]
-            return pagecache.render_page(
-                request,
-                "community/people/feed.html",
-                lambda: {
-                    "page": social.home_feed(viewer=request.user, outline=outline),
-                    "more_url": reverse("people:feed"),
-                    "feed_template": FEED_TEMPLATE,
-                    **common,
-                },
-                vary=(
-                    outline,
-                    common["translate_available"],
-                    (nav.pk, nav.slug, tuple(nav.enabled_modules or ())) if nav else None,
-                ),
-            )
+            try:
+                return pagecache.render_page(
+                    request,
+                    "community/people/feed.html",
+                    lambda: {
+                        "page": social.home_feed(viewer=request.user, outline=outline, cards=True),
+                        "more_url": reverse("people:feed"),
+                        "feed_template": FEED_TEMPLATE,
+                        **common,
+                    },
+                    vary=(
+                        outline,
+                        common["translate_available"],
+                        (nav.pk, nav.slug, tuple(nav.enabled_modules or ())) if nav else None,
+                    ),
+                )
+            except social.OutlineChanged:  # a post was deleted meanwhile: read the page anew
+                pass
     try:
         page = social.home_feed(viewer=request.user, cursor=cursor)
     except ApplicationError:  # a cursor that does not decode: the first page

@@ -41,7 +41,9 @@ class KeepNode(template.Node):
             key = pagecache.fragment_key(request, name, vary)
             html = pagecache.kept_fragment(key)
             if html is None:
-                snapshot = context.new({str(k): _frozen(v) for k, v in context.flatten().items()})
+                values = {str(k): _frozen(v) for k, v in context.flatten().items()}
+                snapshot = context.new(values)
+                needs = [v for v in values.values() if isinstance(v, pagecache.ReadWhenRendered)]
 
                 def later() -> str:
                     with (
@@ -50,7 +52,7 @@ class KeepNode(template.Node):
                     ):
                         return self.nodelist.render(snapshot)
 
-                html = pagecache.defer(deferred, key, later)
+                html = pagecache.defer(deferred, key, later, needs)
             return mark_safe(html)  # noqa: S308 - rendered by the template engine
         html = pagecache.fragment(request, name, render, filled=not keeping, vary=vary)
         return mark_safe(html)  # noqa: S308 - rendered by the template engine

@@ -375,3 +375,50 @@ def test_a_kept_pages_parts_are_looked_up_together_each_with_its_own_values(rf, 
     assert len(lookups) == 1 and len(lookups[0]) == 3
     # Each part as first rendered: item 2 was the second of its first page.
     assert re.findall(r"<li>(item \d of \d)", html) == ["item 2 of 2", "item 3 of 3", "item 4 of 3"]
+
+
+class Deferred(pagecache.ReadWhenRendered):
+    """A value read only when a part showing it is rendered; it says when it was told."""
+
+    def __init__(self, number: int, log: list[str]) -> None:
+        self.number, self.log = number, log
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.number})"
+
+    def needed(self) -> None:
+        self.log.append(f"needed {self.number}")
+
+    @property
+    def label(self) -> str:
+        self.log.append(f"read {self.number}")
+        return f"item {self.number}"
+
+
+def test_values_of_the_parts_to_render_are_told_before_any_is_rendered(rf, monkeypatch):
+    template = Template(
+        '{% load pagecache %}{% for item in items %}{% keep "item" item %}'
+        "<li>{{ item.label }}</li>{% endkeep %}{% endfor %}"
+    )
+    monkeypatch.setattr(
+        pagecache,
+        "render_to_string",
+        lambda name, context, request: template.render(Context({**context, "request": request})),
+    )
+
+    def page(numbers: list[int], log: list[str]) -> str:
+        request = rf.get("/")
+        request.user = AnonymousUser()
+        items = [Deferred(n, log) for n in numbers]
+        return pagecache.render_page(
+            request, "items.html", {"items": items}, vary=(tuple(numbers),)
+        ).content.decode()
+
+    first: list[str] = []
+    assert re.findall(r"<li>(item \d)", page([1, 2], first)) == ["item 1", "item 2"]
+    assert first == ["needed 1", "needed 2", "read 1", "read 2"]
+
+    pagecache.clear()  # another worker: 2 is in the shared cache, 3 is not
+    second: list[str] = []
+    assert re.findall(r"<li>(item \d)", page([2, 3], second)) == ["item 2", "item 3"]
+    assert second == ["needed 3", "read 3"]

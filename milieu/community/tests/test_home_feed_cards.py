@@ -1,0 +1,125 @@
+"""A reader's first home page shows its posts' kept cards without reading the posts
+(`selectors.social.OutlinedPost`): only the posts whose card the cache lacks are read, together;
+a card follows every change to what it shows and the reader's own relation to the post; a post
+deleted between the outline and the rendering gives the page without it."""
+
+import pytest
+from django.core.cache import cache
+
+from milieu.community.models import Post
+from milieu.community.selectors import social
+from milieu.community.services import social as services
+from milieu.community.tests import factories_social as f
+from milieu.community.tests.factories_people import follows
+from milieu.core import pagecache
+from milieu.core.testing import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    pagecache.clear()
+    cache.clear()
+    social._outlines.clear()
+    yield
+    pagecache.clear()
+
+
+@pytest.fixture
+def posts_read(monkeypatch) -> list[set[int]]:
+    """One set per query of the stand-ins' loader: the posts it read."""
+    reads: list[set[int]] = []
+    original = social._OutlineLoader.read
+
+    def read(self, stand_in):
+        before = set(self.posts)
+        post = original(self, stand_in)
+        if set(self.posts) != before:
+            reads.append(set(self.posts) - before)
+        return post
+
+    monkeypatch.setattr(social._OutlineLoader, "read", read)
+    return reads
+
+
+@pytest.fixture
+def world():
+    """Anne and Bruno in the same district of Amos, where Claire wrote three posts; Bruno also
+    follows Denis, who wrote in the other district."""
+    here = f.town(slug="amos")
+    mine, other = here.districts.order_by("slug")
+    claire, denis = f.member(here), f.member(here)
+    anne, bruno = f.member(here, district=mine), f.member(here, district=mine)
+    follows(bruno, denis)
+    posts = [
+        f.post(claire, district=mine, body=text)
+        for text in ("Corvée de neige", "Marché samedi", "Chat perdu")
+    ]
+    far = f.post(denis, district=other, body="Sortie à vélo")
+    cache.clear()  # as after a while: nothing kept yet
+    return {"anne": anne, "bruno": bruno, "claire": claire, "posts": posts, "far": far}
+
+
+def feed_page(user) -> str:
+    response = client_for(user).get("/en/community/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_cards_kept_for_one_reader_serve_the_next_without_reading_their_posts(world, posts_read):
+    w = world
+    assert "Chat perdu" in feed_page(w["anne"])
+    assert posts_read == [{post.pk for post in w["posts"]}]  # all three, in one query
+
+    posts_read.clear()
+    page = feed_page(w["bruno"])  # another page (Denis's post too), the same three cards
+
+    assert posts_read == [{w["far"].pk}]
+    for text in ("Corvée de neige", "Marché samedi", "Chat perdu", "Sortie à vélo"):
+        assert text in page
+
+
+def test_a_card_follows_what_changes_on_its_post_and_only_it_is_read_again(world, posts_read):
+    w = world
+    first, second, _third = w["posts"]
+    assert "1 comment" not in feed_page(w["anne"])
+
+    services.comment_create(actor=w["bruno"], post=second, body="J'y serai", language="fr")
+    services.post_update(actor=w["claire"], post=first, body="Corvée de neige dimanche")
+    posts_read.clear()
+    page = feed_page(w["anne"])
+
+    assert "1 comment" in page and "Corvée de neige dimanche" in page
+    assert posts_read == [{first.pk, second.pk}]
+
+
+def test_the_readers_reaction_and_authorship_are_their_own(world):
+    w = world
+    services.reaction_set(actor=w["bruno"], post=w["posts"][0], kind="thanks")
+    mine = f.post(w["anne"], district=w["posts"][0].district, body="Mon annonce")
+    cache.clear()
+
+    anne, bruno, anne_again = feed_page(w["anne"]), feed_page(w["bruno"]), feed_page(w["anne"])
+
+    assert 'aria-pressed="true"' not in anne and 'aria-pressed="true"' not in anne_again
+    assert bruno.count('aria-pressed="true"') == 1
+    edit = f"/community/posts/{mine.pk}/edit/"
+    assert edit in anne and edit not in bruno
+
+
+def test_a_post_deleted_while_the_page_is_rendered_is_left_out(world, monkeypatch):
+    w = world
+    gone = w["posts"][1]
+    outline = social.home_feed_outline
+
+    def outline_then_delete(**kwargs):
+        found = outline(**kwargs)
+        Post.objects.filter(pk=gone.pk).delete()  # after the outline, before the cards
+        return found
+
+    monkeypatch.setattr(social, "home_feed_outline", outline_then_delete)
+    page = feed_page(w["anne"])
+
+    assert "Marché samedi" not in page
+    assert "Corvée de neige" in page and "Chat perdu" in page
