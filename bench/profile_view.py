@@ -41,6 +41,9 @@ def main() -> None:
     )
     parser.add_argument("--start", type=int, default=40_000, help="first resident for --cycle")
     parser.add_argument(
+        "--skip", type=int, default=0, help="with --cycle --members: leave out the first N"
+    )
+    parser.add_argument(
         "--after", help="with --cycle: each resident first asks for this path (not measured)"
     )
     parser.add_argument(
@@ -51,6 +54,10 @@ def main() -> None:
     )
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"])
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument(
+        "--sql", action="store_true", help="with --cycle: the SQL statements, runs and time"
+    )
+    parser.add_argument("--dump", help="also write the profile to this file (read it with pstats)")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/milieu_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
@@ -121,6 +128,8 @@ def main() -> None:
     for sql in queries:
         print(f"  {sql[:200]}")
     pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    if args.dump:
+        profile.dump_stats(args.dump)
 
 
 def cycle(args: argparse.Namespace, client) -> None:
@@ -151,7 +160,7 @@ def cycle(args: argparse.Namespace, client) -> None:
         users = users.filter(
             citizen_ids__revoked_at__isnull=True, citizen_ids__expires_at__gt=timezone.now()
         ).distinct()
-    users = list(users[: args.cycle])
+    users = list(users[args.skip : args.skip + args.cycle])
     jars = []
     for user in users:  # one client (one handler, as in a worker), a cookie jar per resident
         client.cookies = SimpleCookie()
@@ -168,10 +177,17 @@ def cycle(args: argparse.Namespace, client) -> None:
 
     redis = Redis.from_url(args.redis)
     queries = [0]
+    statements: dict[str, list[float]] = {}  # the first 150 characters: [runs, seconds]
 
     def count(execute, sql, params, many, context):
         queries[0] += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = statements.setdefault(sql[:150], [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
 
     def commands() -> int:  # the Redis server's, the INFO command itself left out
         return int(redis.info("stats")["total_commands_processed"])
@@ -180,7 +196,7 @@ def cycle(args: argparse.Namespace, client) -> None:
         profile = cProfile.Profile()
         queries[0], commands_before = 0, commands()
         started = time.perf_counter()
-        if args.top and label == "cold":
+        if (args.top or args.dump) and label == "cold":
             profile.enable()
         with connection.execute_wrapper(count):
             for jar in jars:
@@ -196,8 +212,14 @@ def cycle(args: argparse.Namespace, client) -> None:
             f"{queries[0] / len(jars):.1f} SQL queries and {redis_commands:.1f} Redis commands "
             "per request"
         )
+        if args.sql:
+            for sql, (runs, seconds) in sorted(statements.items(), key=lambda kv: -kv[1][1]):
+                print(f"  {runs / len(jars):4.2f} × {seconds / runs * 1000:6.3f} ms  {sql}")
+        statements.clear()
         if label == "cold" and args.top:
             pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+        if label == "cold" and args.dump:
+            profile.dump_stats(args.dump)
 
 
 if __name__ == "__main__":
