@@ -16,6 +16,7 @@ import base64
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -301,6 +302,9 @@ class FirstPageOutline:
     mine: tuple[int, ...]
     reactions: tuple[tuple[int, str], ...]
     more: bool
+    # As in `HomeOutline`: what each shown post's card shows that changes, the next cursor.
+    states: tuple[PostState, ...] = ()
+    next_cursor: str | None = None
 
 
 def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
@@ -308,15 +312,15 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
     outline, beyond = _outline(key, limit, where)
     if viewer.is_authenticated:
         blocked = blocked_either_way(viewer)
-        readable = [(pk, author) for pk, author, _at, _state in outline if author not in blocked]
+        readable = [entry for entry in outline if entry[1] not in blocked]
     else:
-        readable = [(pk, author) for pk, author, _at, _state in outline]
+        readable = list(outline)
     shown = readable[:limit]
     mine: tuple[int, ...] = ()
     reactions: tuple[tuple[int, str], ...] = ()
     if viewer.is_authenticated and shown:
-        mine = tuple(pk for pk, author in shown if author == viewer.pk)
-        ids = {pk for pk, _author in shown}
+        mine = tuple(pk for pk, author, _at, _state in shown if author == viewer.pk)
+        ids = {pk for pk, *_rest in shown}
         reactions = tuple(
             sorted(
                 (post_id, kind)
@@ -324,17 +328,40 @@ def _first_page_outline(viewer, *, limit: int, where: dict) -> FirstPageOutline:
                 if post_id in ids
             )
         )
+    more = len(readable) > limit or beyond
     return FirstPageOutline(
         key=key,
-        shown=tuple(pk for pk, _author in shown),
+        shown=tuple(pk for pk, *_rest in shown),
         mine=mine,
         reactions=reactions,
-        more=len(readable) > limit or beyond,
+        more=more,
+        states=tuple(state for _pk, _author, _at, state in shown),
+        next_cursor=_encode(shown[-1][2], shown[-1][0]) if more and shown else None,
     )
 
 
-def _first_page(viewer, outline: FirstPageOutline, *, limit: int, where: dict) -> FeedPage:
-    """The posts of `outline`, decorated for `viewer`."""
+def _first_page(
+    viewer,
+    outline: FirstPageOutline,
+    *,
+    limit: int,
+    where: dict,
+    may_interact: bool | None = None,
+) -> FeedPage:
+    """The posts of `outline`, decorated for `viewer`. With `may_interact` (whether the
+    reader may comment and react in this feed), stand-ins that read the feed's kept rows only
+    if a card must be rendered (`OutlinedPost`)."""
+    if may_interact is not None:
+
+        def fetch(wanted: list[int]) -> dict[int, Post]:
+            rows, _beyond = _kept_rows(outline.key, limit, where)
+            return {post.pk: post for post in rows if post.pk in wanted}
+
+        return _stand_ins(
+            _OutlineLoader(viewer, outline.shown, fetch),
+            outline,
+            dict.fromkeys(outline.shown, may_interact),
+        )
     rows, _beyond = _kept_rows(outline.key, limit, where)
     page = _outlined_page(viewer, {post.pk: post for post in rows}, outline)
     if page is None:  # the kept rows were renewed since the outline: read them again
@@ -378,10 +405,20 @@ class OutlineChanged(Exception):
     """A post of the outline being rendered was deleted meanwhile: render the page again."""
 
 
+def _posts_by_id(wanted: list[int]) -> dict[int, Post]:
+    return post_queryset(AnonymousUser()).in_bulk(wanted)
+
+
 class _OutlineLoader:
-    def __init__(self, viewer, ids: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        viewer,
+        ids: tuple[int, ...],
+        fetch: Callable[[list[int]], dict[int, Post]] = _posts_by_id,
+    ) -> None:
         self.viewer = viewer
         self.ids = ids
+        self.fetch = fetch
         self.needed: set[int] = set()
         self.posts: dict[int, Post] = {}
 
@@ -391,7 +428,7 @@ class _OutlineLoader:
                 wanted = [pk for pk in self.ids if pk in self.needed and pk not in self.posts]
             else:  # not through a kept page's deferred cards: every post of the page at once
                 wanted = [pk for pk in self.ids if pk not in self.posts]
-            by_id = post_queryset(AnonymousUser()).in_bulk(wanted)
+            by_id = self.fetch(wanted)
             if len(by_id) < len(wanted):
                 raise OutlineChanged
             decorate_posts([by_id[pk] for pk in wanted], self.viewer)
@@ -441,6 +478,27 @@ class OutlinedPost(pagecache.ReadWhenRendered):
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(self._loader.read(self), name)
+
+
+def _stand_ins(
+    loader: _OutlineLoader,
+    outline: "FirstPageOutline | HomeOutline",
+    may_interact: dict[int, bool],
+) -> FeedPage:
+    reactions = dict(outline.reactions)
+    mine = set(outline.mine)
+    posts: list[Any] = [  # in place of the posts
+        OutlinedPost(
+            loader,
+            pk,
+            state,
+            viewer_reaction=reactions.get(pk),
+            viewer_may_interact=may_interact.get(pk, False),
+            viewer_is_author=pk in mine,
+        )
+        for pk, state in zip(outline.shown, outline.states, strict=True)
+    ]
+    return FeedPage(posts=posts, next_cursor=outline.next_cursor)
 
 
 # --- Districts ------------------------------------------------------------------------------------
@@ -497,15 +555,22 @@ def district_feed(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     outline: FirstPageOutline | None = None,
+    cards: bool = False,
 ) -> FeedPage:
     """The visible posts of a district's feed, newest first (the first page as `outline`
-    says, when the caller read it already)."""
+    says, when the caller read it already; with `cards`, as `OutlinedPost`s)."""
     _require_read_district(viewer, district)
     if cursor is None:
         where = {"district_id": district.pk}
         if outline is None:
             outline = _first_page_outline(viewer, limit=limit, where=where)
-        return _first_page(viewer, outline, limit=limit, where=where)
+        may_interact = None
+        if cards:  # what `can_interact_with_post` says of a visible post of the district
+            may_interact = bool(
+                viewer.is_authenticated
+                and viewer.has_perm("community.take_part", district.municipality)
+            )
+        return _first_page(viewer, outline, limit=limit, where=where, may_interact=may_interact)
     return _page(_visible_posts(viewer).filter(district=district), viewer, cursor, limit)
 
 
@@ -611,15 +676,22 @@ def group_feed(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
     outline: FirstPageOutline | None = None,
+    cards: bool = False,
 ) -> FeedPage:
     """The visible posts of a group, for those who may read it (its active members for a
-    group on request); the first page as `outline` says, when the caller read it already."""
+    group on request); the first page as `outline` says, when the caller read it already
+    (with `cards`, as `OutlinedPost`s)."""
     _require_read_group(viewer, group)
     if cursor is None:
         where = {"group_id": group.pk}
         if outline is None:
             outline = _first_page_outline(viewer, limit=limit, where=where)
-        return _first_page(viewer, outline, limit=limit, where=where)
+        may_interact = None
+        if cards:  # what `can_interact_with_post` says of a visible post of the group
+            may_interact = bool(
+                viewer.is_authenticated and viewer.has_perm("community.post_in_group", group)
+            )
+        return _first_page(viewer, outline, limit=limit, where=where, may_interact=may_interact)
     return _page(_visible_posts(viewer).filter(group=group), viewer, cursor, limit)
 
 
@@ -894,23 +966,10 @@ def home_feed_outline(*, viewer, limit: int = PAGE_SIZE) -> HomeOutline | None:
 def _home_first_page(viewer, outline: HomeOutline, *, cards: bool = False) -> FeedPage:
     """The posts of `outline`, decorated for `viewer`: one query (and one for pictures). With
     `cards`, stand-ins (`OutlinedPost`) that read them only if their cards must be rendered."""
-    if cards and len(outline.states) == len(outline.shown):
-        loader = _OutlineLoader(viewer, outline.shown)
-        reactions = dict(outline.reactions)
-        may_interact = dict(outline.may_interact)
-        mine = set(outline.mine)
-        stand_ins: list[Any] = [  # in place of the posts
-            OutlinedPost(
-                loader,
-                pk,
-                state,
-                viewer_reaction=reactions.get(pk),
-                viewer_may_interact=may_interact.get(pk, False),
-                viewer_is_author=pk in mine,
-            )
-            for pk, state in zip(outline.shown, outline.states, strict=True)
-        ]
-        return FeedPage(posts=stand_ins, next_cursor=outline.next_cursor)
+    if cards:
+        return _stand_ins(
+            _OutlineLoader(viewer, outline.shown), outline, dict(outline.may_interact)
+        )
     by_id = post_queryset(AnonymousUser()).in_bulk(outline.shown)
     page = _outlined_page(viewer, by_id, outline)
     if page is None:  # deleted meanwhile: read the page again

@@ -255,16 +255,22 @@ def district(request: MilieuRequest, district_slug: str) -> HttpResponse:
         )
 
     if request.method == "GET" and not cursor:
-        # Kept rendered for everyone whose first page is the same (`core.pagecache`).
+        # Kept rendered for everyone whose first page is the same (`core.pagecache`), from
+        # the kept cards of its posts: only the posts whose card is missing are read.
         outline = selectors.district_feed_outline(viewer=request.user, district=place)
-        return pagecache.render_page(
-            request,
-            "community/social/district.html",
-            lambda: full_context(
-                selectors.district_feed(viewer=request.user, district=place, outline=outline)
-            ),
-            vary=(outline, place.pk, place.slug, place.name, may_post, translation.available()),
-        )
+        try:
+            return pagecache.render_page(
+                request,
+                "community/social/district.html",
+                lambda: full_context(
+                    selectors.district_feed(
+                        viewer=request.user, district=place, outline=outline, cards=True
+                    )
+                ),
+                vary=(outline, place.pk, place.slug, place.name, may_post, translation.available()),
+            )
+        except selectors.OutlineChanged:  # a post was deleted meanwhile: read the page anew
+            pass
     page = _feed_or_first(
         lambda c: selectors.district_feed(viewer=request.user, district=place, cursor=c), cursor
     )
@@ -413,24 +419,29 @@ def group(request: MilieuRequest, group_slug: str) -> HttpResponse:
         outline = (
             selectors.group_feed_outline(viewer=request.user, group=found) if may_read else None
         )
-        return pagecache.render_page(
-            request,
-            "community/social/group.html",
-            lambda: full_context(
-                selectors.group_feed(viewer=request.user, group=found, outline=outline)
-                if outline is not None
-                else empty
-            ),
-            vary=(
-                outline,
-                _group_state(found),
-                may_read,
-                may_post,
-                may_join,
-                is_admin,
-                translation.available(),
-            ),
-        )
+        try:
+            return pagecache.render_page(
+                request,
+                "community/social/group.html",
+                lambda: full_context(
+                    selectors.group_feed(
+                        viewer=request.user, group=found, outline=outline, cards=True
+                    )
+                    if outline is not None
+                    else empty
+                ),
+                vary=(
+                    outline,
+                    _group_state(found),
+                    may_read,
+                    may_post,
+                    may_join,
+                    is_admin,
+                    translation.available(),
+                ),
+            )
+        except selectors.OutlineChanged:  # a post was deleted meanwhile: read the page anew
+            pass
     page = (
         _feed_or_first(
             lambda c: selectors.group_feed(viewer=request.user, group=found, cursor=c), cursor

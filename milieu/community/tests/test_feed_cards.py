@@ -1,7 +1,8 @@
-"""A reader's first home page shows its posts' kept cards without reading the posts
-(`selectors.social.OutlinedPost`): only the posts whose card the cache lacks are read, together;
-a card follows every change to what it shows and the reader's own relation to the post; a post
-deleted between the outline and the rendering gives the page without it."""
+"""A reader's first page of my feed, of a district's or of a group's shows its posts' kept
+cards without reading the posts (`selectors.social.OutlinedPost`): only the posts whose card
+the cache lacks are read, together; a card follows every change to what it shows and the
+reader's own relation to the post; a post deleted between the outline and the rendering gives
+the page without it."""
 
 import pytest
 from django.core.cache import cache
@@ -58,7 +59,14 @@ def world():
     ]
     far = f.post(denis, district=other, body="Sortie à vélo")
     cache.clear()  # as after a while: nothing kept yet
-    return {"anne": anne, "bruno": bruno, "claire": claire, "posts": posts, "far": far}
+    return {
+        "anne": anne,
+        "bruno": bruno,
+        "claire": claire,
+        "posts": posts,
+        "far": far,
+        "district": mine,
+    }
 
 
 def feed_page(user) -> str:
@@ -123,3 +131,79 @@ def test_a_post_deleted_while_the_page_is_rendered_is_left_out(world, monkeypatc
 
     assert "Marché samedi" not in page
     assert "Corvée de neige" in page and "Chat perdu" in page
+
+
+def page_of(user, path: str) -> str:
+    response = client_for(user).get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def district_path(district) -> str:
+    return f"/en/{district.municipality.slug}/community/districts/{district.slug}/"
+
+
+def test_a_districts_page_shows_the_kept_cards_and_reads_only_a_changed_one(world, posts_read):
+    w = world
+    path = district_path(w["district"])
+    first = w["posts"][0]
+    assert "Chat perdu" in page_of(w["anne"], path)
+    assert posts_read == [{post.pk for post in w["posts"]}]
+
+    services.reaction_set(actor=w["bruno"], post=first, kind="thanks")  # a new count, too
+    posts_read.clear()
+    bruno = page_of(w["bruno"], path)
+
+    assert posts_read == [{first.pk}]
+    assert bruno.count('aria-pressed="true"') == 1 and "1 reaction" in bruno
+    posts_read.clear()
+    anne = page_of(w["anne"], path)  # the card of the new count, without her reaction
+    assert posts_read == [{first.pk}]
+    assert 'aria-pressed="true"' not in anne and "1 reaction" in anne
+
+
+def test_who_may_react_is_part_of_a_kept_card(world):
+    w = world
+    here = w["district"].municipality
+    unverified = f.member(here, district=w["district"], verified=False)
+    path = district_path(w["district"])
+
+    assert 'name="kind"' in page_of(w["anne"], path)
+    assert 'name="kind"' not in page_of(unverified, path)
+
+
+def test_a_groups_page_shows_the_kept_cards_and_reads_only_the_missing_ones(world, posts_read):
+    w = world
+    here = w["district"].municipality
+    garden = f.group(here, w["claire"], name="Jardins")
+    for person in (w["anne"], w["bruno"]):
+        f.add_member(garden, person)
+    ours = [f.post(w["claire"], group=garden, body=text) for text in ("Semis", "Compost")]
+    cache.clear()
+    path = f"/en/{here.slug}/community/groups/{garden.slug}/"
+    assert "Compost" in page_of(w["anne"], path)
+    assert posts_read == [{post.pk for post in ours}]
+
+    mine = f.post(w["bruno"], group=garden, body="Mes tomates")
+    posts_read.clear()
+    page = page_of(w["bruno"], path)
+
+    assert posts_read == [{mine.pk}]  # the feed changed: its other cards did not
+    assert "Semis" in page and "Mes tomates" in page
+    assert f"/community/posts/{mine.pk}/edit/" in page
+
+
+def test_a_post_deleted_while_a_districts_page_is_rendered_is_left_out(world, monkeypatch):
+    w = world
+    gone = w["posts"][2]
+    outline = social.district_feed_outline
+
+    def outline_then_delete(**kwargs):
+        found = outline(**kwargs)
+        Post.objects.filter(pk=gone.pk).delete()
+        return found
+
+    monkeypatch.setattr(social, "district_feed_outline", outline_then_delete)
+    page = page_of(w["anne"], district_path(w["district"]))
+
+    assert "Chat perdu" not in page and "Corvée de neige" in page
