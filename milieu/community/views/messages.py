@@ -154,6 +154,7 @@ def _mark_read(request, conversation: Conversation) -> None:
 
 
 def _thread_context(request, conversation: Conversation, page, form) -> dict[str, Any]:
+    thread_url = reverse("messages:conversation", args=[conversation.pk])
     return {
         "conversation": conversation,
         "label": _label(conversation, request.user),
@@ -161,6 +162,9 @@ def _thread_context(request, conversation: Conversation, page, form) -> dict[str
         "page": page,
         "form": form,
         "newest_cursor": page.newest_cursor if page else "",
+        # Once per page, not once per message.
+        "thread_url": thread_url,
+        "report_url": reverse("safety:report", args=[conversation.municipality.slug]),
     }
 
 
