@@ -57,6 +57,12 @@ def main() -> None:
     parser.add_argument(
         "--sql", action="store_true", help="with --cycle: the SQL statements, runs and time"
     )
+    parser.add_argument(
+        "--collector",
+        choices=["frozen", "plain"],
+        help="with --cycle: report the cycle collector's time per request, with the process's "
+        "objects frozen once warm as the server's are (`core.collector`) or not",
+    )
     parser.add_argument("--dump", help="also write the profile to this file (read it with pstats)")
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/milieu_bench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
@@ -168,6 +174,21 @@ def cycle(args: argparse.Namespace, client) -> None:
         jars.append(client.cookies)
     client.cookies = SimpleCookie()
     client.get(args.path)  # templates compiled
+    collections = {"seconds": 0.0, "started": 0.0}
+    if args.collector:
+        import gc
+
+        def timed(phase: str, _info: dict) -> None:
+            if phase == "start":
+                collections["started"] = time.perf_counter()
+            else:
+                collections["seconds"] += time.perf_counter() - collections["started"]
+
+        if args.collector == "frozen":
+            from milieu.core import collector
+
+            collector.settle()
+        gc.callbacks.append(timed)
     if args.after:  # what an earlier scenario of the harness leaves in the cache
         for jar in jars:
             client.cookies = jar
@@ -206,6 +227,12 @@ def cycle(args: argparse.Namespace, client) -> None:
                     raise SystemExit(f"{args.path} answered {response.status_code}")
         profile.disable()
         spent = (time.perf_counter() - started) / len(jars)
+        if args.collector:
+            print(
+                f"{label}: cycle collector ({args.collector}) "
+                f"{collections['seconds'] / len(jars) * 1000:.2f} ms per request"
+            )
+            collections["seconds"] = 0.0
         redis_commands = (commands() - commands_before - 1) / len(jars)
         print(
             f"{args.path}, {label}, {len(jars)} residents: {spent * 1000:.2f} ms per request, "
