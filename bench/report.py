@@ -300,8 +300,9 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
    64 per municipality, about 1,700 people), as visitors arrive in real traffic; the measured
    requests follow two unmeasured seconds. A person's first request of a scenario finds their
    cached entries (user, access facts, unread count, the kept page) empty, as after a login or
-   an expiry; the *first visits* column gives their share of the measured requests (5 to 18 %
-   in recent runs: a faster machine sees more of the residents during the warm-up). The card
+   an expiry; the *first visits* column gives their share of the measured requests (6 to 45 %
+   in recent runs: the fewer requests a scenario makes, the larger the share, and a faster
+   machine sees more of the residents during the warm-up). The card
    scenario's residents had their card signed by the setup (`GET /api/v1/card`, for the
    verification and till scenarios), so a first visit of the page draws the QR code and
    renders the page but does not sign; signing adds about 3.5 ms of CPU to a person's first
