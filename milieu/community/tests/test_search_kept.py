@@ -166,3 +166,55 @@ def test_the_kept_api_answer_is_the_one_the_api_gives_each_reader(here, monkeypa
         "Atelier vélo samedi",
     ]
     assert [item["text"] for item in theirs["items"]] == ["Atelier couture dimanche"]
+
+
+def test_the_form_and_the_posts_found_are_kept_for_other_readers_pages(here, monkeypatch):
+    """Two readers shown different results (one is in a private group) render the search
+    form once, and a post both find once: its summary is kept until the post is edited."""
+    from django.forms.boundfield import BoundField
+
+    from milieu.accounts.models import User
+    from milieu.community.services import social as services
+    from milieu.core import pagecache
+
+    pagecache.clear()
+    author = person(here, handle="auteur", display_name="Alice")
+    member, other = person(here), person(here)
+    private = group_of(here, "Parents", visibility=Group.Visibility.ON_REQUEST)
+    join(private, member)
+    public = district_post(author, here, "Fête des voisins au parc")
+    group_post(person(here), private, "Fête privée des parents")
+    fields: list[str] = []
+    original = BoundField.as_field_group
+
+    def as_field_group(self):
+        fields.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(BoundField, "as_field_group", as_field_group)
+
+    assert "Alice" in search_page(other, "fete")
+    assert fields == ["q", "kind", "municipality"]
+
+    fields.clear()
+    User.objects.filter(pk=author.pk).update(display_name="Alice B.")  # no one is told
+    page = search_page(member, "fete")  # another page: the group's post too
+    assert "Fête privée" in page and fields == []
+    assert "Alice" in page and "Alice B." not in page  # the public post's kept summary
+
+    from .factories_social import accept_netiquette
+
+    accept_netiquette(author, here)
+    services.post_update(actor=author, post=public, body="Fête des voisins au grand parc")
+    page = search_page(member, "fete")
+    assert "Alice B." in page and "grand parc" in page  # edited: rendered anew
+    pagecache.clear()
+
+
+def test_a_search_form_with_errors_is_rendered_with_them(here):
+    from milieu.core.testing import client_for
+
+    page = client_for(person(here)).get(f"/en/community/search/?q={'a' * 201}")
+
+    assert page.status_code == 400
+    assert "at most 200 characters" in page.content.decode()

@@ -215,6 +215,12 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         "results": results,
         "query_string": urlencode(params),
         "municipalities": municipalities,
+        # What the search form shows when it has no errors: it is kept rendered under it.
+        "form_key": (
+            form.is_bound,
+            urlencode(params),
+            tuple((m.slug, m.name) for m in municipalities),
+        ),
         **_common(request, active="search", municipalities=municipalities),
     }
     template = "community/people/search.html"
