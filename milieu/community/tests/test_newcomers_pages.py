@@ -507,3 +507,30 @@ def test_the_coordinators_lists_are_partials_for_htmx(brossard, coordinator):
     queue = body(client.get("/en/brossard/staff/newcomers/", **HTMX))
     assert queue.lstrip().startswith('<div id="queue">')
     assert "Waiting Person" in queue
+
+
+def test_the_empty_note_field_is_rendered_once_for_every_newcomers_page(
+    brossard, coordinator, monkeypatch
+):
+    from django.forms.boundfield import BoundField
+
+    from milieu.core import pagecache
+
+    pagecache.clear()
+    first, second = newcomer_of(brossard), newcomer_of(brossard)
+    buddy_of(brossard)
+    rendered: list[str] = []
+    original = BoundField.as_field_group
+
+    def as_field_group(self):
+        rendered.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(BoundField, "as_field_group", as_field_group)
+    client = client_for(coordinator)
+    for newcomer in (first, second):
+        page = body(client.get(f"/en/brossard/staff/newcomers/newcomers/{newcomer.pk}/"))
+        assert 'name="note"' in page
+
+    assert rendered == ["note"]
+    pagecache.clear()
