@@ -2,15 +2,15 @@
 
 A web worker holds a few hundred thousand long-lived objects: Django and the apps, the URL
 configuration, compiled templates and queries, the kept pages' index. Python's collector of
-reference cycles walks all of them in each of its full collections, which come every few dozen
-requests and cost tens of milliseconds each (measured on the community feed: about a quarter of
-a first visit's time went to collections). `gc.freeze()` moves the objects alive at that moment
-out of the collector's sight; they are still freed by reference counting.
+reference cycles walks all of them in each of its full collections, which came about once per
+hundred first visits of the community feed and cost 100 to 120 ms each: 1.4 ms per first visit,
+0.15 ms once frozen (`bench/profile_view.py --collector`). `gc.freeze()` moves the objects alive
+at that moment out of the collector's sight; they are still freed by reference counting.
 
 `settle_after(requests)` freezes once the process has served each of the numbers of requests
 given (the first requests load templates, the URL configuration and the database connections);
-`config/wsgi.py` calls it, so every production server process (gunicorn's workers, or any other
-WSGI server) does so, and the tests do not.
+`config/wsgi.py` and `config/asgi.py` call it, so every production server process does so, and
+the tests do not.
 """
 
 from __future__ import annotations

@@ -46,6 +46,22 @@ def client_for(user=None) -> Client:
     return client
 
 
+def fields_rendered(monkeypatch) -> list[str]:
+    """The names of the form fields rendered (`as_field_group`) from now on, in order: a kept
+    form (`{% keep %}`) renders none."""
+    from django.forms.boundfield import BoundField
+
+    names: list[str] = []
+    original = BoundField.as_field_group
+
+    def as_field_group(self):
+        names.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(BoundField, "as_field_group", as_field_group)
+    return names
+
+
 # --- Query budget -------------------------------------------------------------------------------
 
 BUDGET = 12  # SQL queries per page, independent of list length

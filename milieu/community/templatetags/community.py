@@ -62,8 +62,8 @@ def reaction_kinds() -> list:
 @register.filter
 def card_state(post) -> tuple:
     """What a kept post card (`_post.html`) shows of its post and of the reader's relation to
-    it: the card is rendered again when any of it changes. A post of an outline is known by
-    its feed's kept version instead, which every change to the post renews."""
+    it: the card is rendered again when any of it changes. A post of an outline
+    (`OutlinedPost`) is known by its id, its `PostState` and the reader's relation to it."""
     if isinstance(post, OutlinedPost):
         return post.card_state()
     author = post.author

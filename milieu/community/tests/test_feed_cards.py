@@ -116,17 +116,21 @@ def test_the_readers_reaction_and_authorship_are_their_own(world):
     assert edit in anne and edit not in bruno
 
 
-def test_a_post_deleted_while_the_page_is_rendered_is_left_out(world, monkeypatch):
-    w = world
-    gone = w["posts"][1]
-    outline = social.home_feed_outline
+def delete_after_the_outline(monkeypatch, name: str, gone: Post) -> None:
+    """`gone` is deleted once the selector `name` has read the outline, before the cards."""
+    outline = getattr(social, name)
 
     def outline_then_delete(**kwargs):
         found = outline(**kwargs)
-        Post.objects.filter(pk=gone.pk).delete()  # after the outline, before the cards
+        Post.objects.filter(pk=gone.pk).delete()
         return found
 
-    monkeypatch.setattr(social, "home_feed_outline", outline_then_delete)
+    monkeypatch.setattr(social, name, outline_then_delete)
+
+
+def test_a_post_deleted_while_the_page_is_rendered_is_left_out(world, monkeypatch):
+    w = world
+    delete_after_the_outline(monkeypatch, "home_feed_outline", w["posts"][1])
     page = feed_page(w["anne"])
 
     assert "Marché samedi" not in page
@@ -195,15 +199,7 @@ def test_a_groups_page_shows_the_kept_cards_and_reads_only_the_missing_ones(worl
 
 def test_a_post_deleted_while_a_districts_page_is_rendered_is_left_out(world, monkeypatch):
     w = world
-    gone = w["posts"][2]
-    outline = social.district_feed_outline
-
-    def outline_then_delete(**kwargs):
-        found = outline(**kwargs)
-        Post.objects.filter(pk=gone.pk).delete()
-        return found
-
-    monkeypatch.setattr(social, "district_feed_outline", outline_then_delete)
+    delete_after_the_outline(monkeypatch, "district_feed_outline", w["posts"][2])
     page = page_of(w["anne"], district_path(w["district"]))
 
     assert "Chat perdu" not in page and "Corvée de neige" in page

@@ -512,21 +512,13 @@ def test_the_coordinators_lists_are_partials_for_htmx(brossard, coordinator):
 def test_the_empty_note_field_is_rendered_once_for_every_newcomers_page(
     brossard, coordinator, monkeypatch
 ):
-    from django.forms.boundfield import BoundField
-
     from milieu.core import pagecache
+    from milieu.core.testing import fields_rendered
 
     pagecache.clear()
     first, second = newcomer_of(brossard), newcomer_of(brossard)
     buddy_of(brossard)
-    rendered: list[str] = []
-    original = BoundField.as_field_group
-
-    def as_field_group(self):
-        rendered.append(self.name)
-        return original(self)
-
-    monkeypatch.setattr(BoundField, "as_field_group", as_field_group)
+    rendered = fields_rendered(monkeypatch)
     client = client_for(coordinator)
     for newcomer in (first, second):
         page = body(client.get(f"/en/brossard/staff/newcomers/newcomers/{newcomer.pk}/"))

@@ -171,11 +171,10 @@ def test_the_kept_api_answer_is_the_one_the_api_gives_each_reader(here, monkeypa
 def test_the_form_and_the_posts_found_are_kept_for_other_readers_pages(here, monkeypatch):
     """Two readers shown different results (one is in a private group) render the search
     form once, and a post both find once: its summary is kept until the post is edited."""
-    from django.forms.boundfield import BoundField
-
     from milieu.accounts.models import User
     from milieu.community.services import social as services
     from milieu.core import pagecache
+    from milieu.core.testing import fields_rendered
 
     pagecache.clear()
     author = person(here, handle="auteur", display_name="Alice")
@@ -184,14 +183,7 @@ def test_the_form_and_the_posts_found_are_kept_for_other_readers_pages(here, mon
     join(private, member)
     public = district_post(author, here, "Fête des voisins au parc")
     group_post(person(here), private, "Fête privée des parents")
-    fields: list[str] = []
-    original = BoundField.as_field_group
-
-    def as_field_group(self):
-        fields.append(self.name)
-        return original(self)
-
-    monkeypatch.setattr(BoundField, "as_field_group", as_field_group)
+    fields = fields_rendered(monkeypatch)
 
     assert "Alice" in search_page(other, "fete")
     assert fields == ["q", "kind", "municipality"]

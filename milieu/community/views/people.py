@@ -210,15 +210,16 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     params = {
         key: request.GET[key] for key in ("q", "kind", "municipality") if request.GET.get(key)
     }
+    query_string = urlencode(params)
     context = {
         "form": form,
         "results": results,
-        "query_string": urlencode(params),
+        "query_string": query_string,
         "municipalities": municipalities,
         # What the search form shows when it has no errors: it is kept rendered under it.
         "form_key": (
             form.is_bound,
-            urlencode(params),
+            query_string,
             tuple((m.slug, m.name) for m in municipalities),
         ),
         **_common(request, active="search", municipalities=municipalities),
