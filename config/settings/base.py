@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "milieu.notifications",
     "milieu.rewards",
     "milieu.community",
+    "milieu.exchange",
 ]
 
 MIDDLEWARE = [

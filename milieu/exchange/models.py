@@ -1,0 +1,302 @@
+"""Listings of objects and services, the exchanges they lead to, and the reviews after them.
+
+A listing is placed on an H3 cell (`core.geo`), never at an address. An exchange runs
+requested → accepted (or declined) → handed over (both sides confirm) → for a loan, returned
+(both sides confirm) → completed; it can be cancelled before the handover. Each step is a row of
+`ExchangeEvent`. A loan holds its days in `LoanDay`, whose unique constraint makes two accepted
+loans of the same object on the same day impossible, whatever the timing of the requests.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from milieu.accounts.models import TrustLevel
+
+
+class Category(models.Model):
+    """A node of the platform's category tree, named in the three languages. A category can
+    require its providers to have a trust level (`screened` for work with children or vulnerable
+    people); its children inherit the requirement when theirs is lower."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    slug = models.SlugField(max_length=60, unique=True)
+    name_fr = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    name_es = models.CharField(max_length=100)
+    for_objects = models.BooleanField(default=True)
+    for_services = models.BooleanField(default=False)
+    provider_trust = models.PositiveSmallIntegerField(
+        choices=TrustLevel.choices, default=TrustLevel.MEMBER
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "fr")[:2]
+        return getattr(self, f"name_{language}", None) or self.name_fr
+
+
+class ListingKind(models.TextChoices):
+    LEND = "lend", _("Object to lend")
+    GIVE = "give", _("Object to give")
+    SWAP = "swap", _("Object to swap")
+    OFFER_SERVICE = "offer_service", _("Service offered")
+    REQUEST_SERVICE = "request_service", _("Service requested")
+
+
+OBJECT_KINDS = frozenset({ListingKind.LEND, ListingKind.GIVE, ListingKind.SWAP})
+SERVICE_KINDS = frozenset({ListingKind.OFFER_SERVICE, ListingKind.REQUEST_SERVICE})
+
+
+class Condition(models.TextChoices):
+    NEW = "new", _("New")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    WORN = "worn", _("Worn but working")
+
+
+class Terms(models.TextChoices):
+    FREE = "free", _("Free")
+    SWAP = "swap", _("In exchange for an object")
+    BARTER = "barter", _("In exchange for something, in words")
+
+
+class ListingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Listing(models.Model):
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.CASCADE, related_name="listings"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="listings"
+    )
+    kind = models.CharField(max_length=20, choices=ListingKind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="listings")
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
+    language = models.CharField(max_length=8, default="fr")
+    condition = models.CharField(
+        _("condition"), max_length=10, choices=Condition.choices, blank=True
+    )
+    terms = models.CharField(_("terms"), max_length=10, choices=Terms.choices)
+    terms_text = models.CharField(_("what you ask in exchange"), max_length=200, blank=True)
+    loan_max_days = models.PositiveSmallIntegerField(
+        _("longest loan (days)"), null=True, blank=True
+    )
+    # Where, to within a neighbourhood (`core.geo`): the cell and its coarser parents.
+    cell = models.CharField(max_length=16)
+    cell_r7 = models.CharField(max_length=16)
+    cell_r6 = models.CharField(max_length=16)
+    cell_r5 = models.CharField(max_length=16)
+    status = models.CharField(
+        max_length=10, choices=ListingStatus.choices, default=ListingStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "status", "-created_at", "-id"], name="listing_muni_new"
+            ),
+            models.Index(fields=["owner", "-created_at"], name="listing_owner"),
+            models.Index(fields=["cell"], name="listing_cell"),
+            models.Index(fields=["cell_r7"], name="listing_cell_r7"),
+            models.Index(fields=["cell_r6"], name="listing_cell_r6"),
+            models.Index(fields=["cell_r5"], name="listing_cell_r5"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in ListingKind]), name="listing_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(loan_max_days__isnull=True) | Q(kind=ListingKind.LEND),
+                name="listing_loan_days_only_for_loans",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_loan(self) -> bool:
+        return self.kind == ListingKind.LEND
+
+    @property
+    def owner_provides(self) -> bool:
+        """Whether the owner is the one who gives, lends or serves (all but a service
+        requested, where the person who answers provides)."""
+        return self.kind != ListingKind.REQUEST_SERVICE
+
+
+class ExchangeState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+    HANDED_OVER = "handed_over", _("Handed over")
+    COMPLETED = "completed", _("Completed")
+
+
+OPEN_STATES = frozenset({ExchangeState.REQUESTED, ExchangeState.ACCEPTED})
+ACTIVE_STATES = frozenset(
+    {ExchangeState.REQUESTED, ExchangeState.ACCEPTED, ExchangeState.HANDED_OVER}
+)
+
+
+class Exchange(models.Model):
+    """One person's request for a listing, and everything that follows it."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="exchanges")
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_requests"
+    )
+    state = models.CharField(
+        max_length=12, choices=ExchangeState.choices, default=ExchangeState.REQUESTED
+    )
+    message = models.CharField(_("message"), max_length=1000, blank=True)
+    # A gift or a swap goes to one person: while one is accepted, no other can be.
+    exclusive = models.BooleanField(default=False)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    due_on = models.DateField(_("until"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=300, blank=True)
+    handover_code = models.CharField(max_length=32, blank=True)
+    owner_handed_over_at = models.DateTimeField(null=True, blank=True)
+    requester_handed_over_at = models.DateTimeField(null=True, blank=True)
+    owner_returned_at = models.DateTimeField(null=True, blank=True)
+    requester_returned_at = models.DateTimeField(null=True, blank=True)
+    late_flagged_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["requester", "-updated_at"], name="exchange_requester"),
+            models.Index(fields=["owner", "-updated_at"], name="exchange_owner"),
+            models.Index(fields=["listing", "state"], name="exchange_listing_state"),
+            models.Index(fields=["state", "due_on"], name="exchange_state_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True, due_on__isnull=True)
+                | Q(
+                    starts_on__isnull=False, due_on__isnull=False, due_on__gte=models.F("starts_on")
+                ),
+                name="exchange_slot_complete",
+            ),
+            # One open request per person and listing: asking twice is answered by the first.
+            models.UniqueConstraint(
+                fields=["listing", "requester"],
+                condition=Q(state__in=["requested", "accepted", "handed_over"]),
+                name="exchange_one_open_per_requester",
+            ),
+            models.UniqueConstraint(
+                fields=["listing"],
+                condition=Q(exclusive=True, state__in=["accepted", "handed_over", "completed"]),
+                name="exchange_one_taker_of_a_gift_or_swap",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing} ← {self.requester_id} ({self.state})"
+
+    @property
+    def provider_id(self) -> int:
+        return self.owner_id if self.listing.owner_provides else self.requester_id
+
+    def other_party_id(self, user_id: int) -> int:
+        return self.requester_id if user_id == self.owner_id else self.owner_id
+
+
+class LoanDay(models.Model):
+    """A day an object is lent out (or promised) by an accepted loan: one row per day, unique
+    per listing, so that two loans overlapping by a single day cannot both be accepted."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="+")
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="loan_days")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "day"], name="loan_day_once_per_listing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} {self.day}"
+
+
+class ExchangeEvent(models.Model):
+    """The audit row of a step of an exchange: who, what, from which state to which."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    note = models.CharField(max_length=1000, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["exchange", "at"], name="exchange_event_at")]
+
+    def __str__(self) -> str:
+        return f"{self.exchange_id}: {self.action} ({self.from_state} → {self.to_state})"
+
+
+class Review(models.Model):
+    """What one side of a completed exchange says of the other: once per side."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_reviews"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"))
+    text = models.CharField(_("review"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["subject", "-created_at"], name="review_subject")]
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "author"], name="review_once_per_side"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 on {self.exchange_id}"

@@ -1,0 +1,499 @@
+"""Every write of the sharing module: listings, the steps of an exchange, reviews.
+
+Each step of an exchange is one service: it checks its permission, reads the exchange again
+locked (`select_for_update`, which SQLite's immediate transactions give anyway), refuses a step
+that the exchange's state does not allow with a clear error, and writes an `ExchangeEvent`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from milieu.community.permissions import blocked_either_way
+from milieu.core import geo, ratelimit
+from milieu.core.errors import ApplicationError, Conflict, NotFound
+from milieu.core.permissions import require
+from milieu.core.ratelimit import Limit
+
+from .models import (
+    OBJECT_KINDS,
+    SERVICE_KINDS,
+    Category,
+    Condition,
+    Exchange,
+    ExchangeEvent,
+    ExchangeState,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    LoanDay,
+    Review,
+    Terms,
+)
+from .permissions import may_provide, required_trust
+
+LONGEST_LOAN_DAYS = 60
+BOOKING_HORIZON_DAYS = 365
+LIMITS = {
+    "listing": [Limit(10, 3600), Limit(30, 86_400)],
+    "request": [Limit(20, 3600), Limit(60, 86_400)],
+}
+
+
+class ScreeningRequired(ApplicationError):
+    status_code = 403
+    code = "screening_required"
+
+
+def _fields_error(message: Any, fields: dict[str, Any]) -> ApplicationError:
+    return ApplicationError(message, code="invalid", extra={"fields": fields})
+
+
+def _at_most(field: str, text: str, limit: int) -> str:
+    """`text` stripped, or a field error when it is longer than `limit` characters."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        message = _("At most %(limit)s characters.") % {"limit": limit}
+        raise _fields_error(message, {field: message})
+    return text
+
+
+def _screening_error(category: Category) -> ScreeningRequired:
+    return ScreeningRequired(
+        _(
+            "Only people whose background check the municipality recorded may provide "
+            "“%(category)s”."
+        )
+        % {"category": category.name}
+    )
+
+
+# --- Listings -------------------------------------------------------------------------------------
+
+LISTING_FIELDS = (
+    "kind",
+    "category",
+    "title",
+    "description",
+    "language",
+    "condition",
+    "terms",
+    "terms_text",
+    "loan_max_days",
+    "cell",
+)
+
+
+def _validate_listing(values: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    kind = values.get("kind")
+    category: Category | None = values.get("category")
+    if kind not in ListingKind.values:
+        errors["kind"] = _("Choose what you list.")
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("Give your listing a title.")
+    elif len(title) > 120:
+        errors["title"] = _("The title may have at most 120 characters.")
+    values["title"] = title
+    values["description"] = (values.get("description") or "").strip()
+    if len(values["description"]) > 4000:
+        errors["description"] = _("The description may have at most 4,000 characters.")
+    if category is None:
+        errors["category"] = _("Choose a category.")
+    elif kind in OBJECT_KINDS and not category.for_objects:
+        errors["category"] = _("This category is for services, not objects.")
+    elif kind in SERVICE_KINDS and not category.for_services:
+        errors["category"] = _("This category is for objects, not services.")
+    if kind in OBJECT_KINDS:
+        if values.get("condition") not in Condition.values:
+            errors["condition"] = _("Say what condition the object is in.")
+    else:
+        values["condition"] = ""
+    if values.get("terms") not in Terms.values:
+        errors["terms"] = _("Say what you ask in exchange.")
+    values["terms_text"] = (values.get("terms_text") or "").strip()
+    if values.get("terms") == Terms.BARTER and not values["terms_text"]:
+        errors["terms_text"] = _("Say in a few words what you would like in exchange.")
+    if len(values["terms_text"]) > 200:
+        errors["terms_text"] = _("At most %(limit)s characters.") % {"limit": 200}
+    if kind == ListingKind.LEND:
+        days = values.get("loan_max_days") or 14
+        if not 1 <= int(days) <= LONGEST_LOAN_DAYS:
+            errors["loan_max_days"] = _("A loan lasts from 1 to %(days)s days.") % {
+                "days": LONGEST_LOAN_DAYS
+            }
+        values["loan_max_days"] = int(days)
+    else:
+        values["loan_max_days"] = None
+    if not geo.is_cell(values.get("cell") or ""):
+        errors["cell"] = _("Choose where the listing is.")
+    language = (values.get("language") or "fr")[:2]
+    values["language"] = language if language in ("fr", "en", "es") else "fr"
+    if errors:
+        raise _fields_error(_("Please correct the fields shown."), errors)
+    return values
+
+
+def listing_create(*, actor, municipality, **fields: Any) -> Listing:
+    """A new listing of `actor` in `municipality`. `fields`: those of `LISTING_FIELDS`, with
+    `cell` an H3 cell at `core.geo.RESOLUTION` (the page and the API make it from a district or
+    a shared position; an address is never asked)."""
+    require(actor, "exchange.take_part", municipality)
+    values = _validate_listing({name: fields.get(name) for name in LISTING_FIELDS})
+    if values["kind"] != ListingKind.REQUEST_SERVICE and not may_provide(
+        actor, values["category"], municipality
+    ):
+        raise _screening_error(values["category"])
+    ratelimit.hit("exchange:listing", actor.pk, limits=LIMITS["listing"])
+    cells = geo.cell_columns(values.pop("cell"))
+    with transaction.atomic():
+        return Listing.objects.create(municipality=municipality, owner=actor, **values, **cells)
+
+
+def listing_update(*, actor, listing: Listing, **fields: Any) -> Listing:
+    """Change a listing's details (its kind stays what it was)."""
+    require(actor, "exchange.change_listing", listing)
+    current = {name: getattr(listing, name) for name in LISTING_FIELDS}
+    current["kind"] = listing.kind
+    current.update({k: v for k, v in fields.items() if k in LISTING_FIELDS and k != "kind"})
+    values = _validate_listing(current)
+    if listing.owner_provides and not may_provide(actor, values["category"], listing.municipality):
+        raise _screening_error(values["category"])
+    cells = geo.cell_columns(values.pop("cell"))
+    with transaction.atomic():
+        for name, value in {**values, **cells}.items():
+            setattr(listing, name, value)
+        listing.updated_at = timezone.now()
+        listing.save()
+    return listing
+
+
+def listing_set_status(*, actor, listing: Listing, status: str) -> Listing:
+    """Pause, reopen or close a listing. Closing refuses the requests still waiting."""
+    require(actor, "exchange.change_listing", listing)
+    if status not in ListingStatus.values:
+        raise _fields_error(_("Unknown status."), {"status": _("Unknown status.")})
+    with transaction.atomic():
+        listing.status = status
+        listing.updated_at = timezone.now()
+        listing.save(update_fields=["status", "updated_at"])
+        if status == ListingStatus.CLOSED:
+            for exchange in Exchange.objects.filter(
+                listing=listing, state=ExchangeState.REQUESTED
+            ).select_for_update():
+                _move(exchange, actor, "decline", ExchangeState.DECLINED, _("Listing closed."))
+    return listing
+
+
+# --- The steps of an exchange ---------------------------------------------------------------------
+
+
+def _locked(exchange: Exchange) -> Exchange:
+    fresh = (
+        Exchange.objects.select_for_update(of=("self",))
+        .select_related("listing__category__parent", "municipality")
+        .get(pk=exchange.pk)
+    )
+    return fresh
+
+
+def _move(
+    exchange: Exchange, actor, action: str, state: str | None = None, note: str = ""
+) -> Exchange:
+    before = exchange.state
+    now = timezone.now()
+    if state is not None:
+        exchange.state = state
+        if state in (ExchangeState.DECLINED, ExchangeState.CANCELLED, ExchangeState.COMPLETED):
+            exchange.closed_at = now
+    exchange.updated_at = now
+    exchange.save()
+    ExchangeEvent.objects.create(
+        exchange=exchange,
+        actor=actor,
+        action=action,
+        from_state=before,
+        to_state=exchange.state,
+        note=note[:1000],
+        at=now,
+    )
+    return exchange
+
+
+def _refuse(exchange: Exchange, allowed: set[str]) -> None:
+    if exchange.state not in allowed:
+        raise Conflict(
+            _("This exchange is %(state)s: this step is no longer possible.")
+            % {"state": exchange.get_state_display().lower()},
+            code="wrong_state",
+        )
+
+
+def _check_slot(listing: Listing, starts_on: date | None, due_on: date | None) -> None:
+    if not listing.is_loan:
+        if starts_on or due_on:
+            raise _fields_error(
+                _("Only a loan has dates."), {"starts_on": _("Only a loan has dates.")}
+            )
+        return
+    errors = {}
+    today = timezone.localdate()
+    if starts_on is None:
+        errors["starts_on"] = _("Say from when you would borrow it.")
+    if due_on is None:
+        errors["due_on"] = _("Say until when you would borrow it.")
+    if not errors and starts_on and due_on:
+        if starts_on < today:
+            errors["starts_on"] = _("The loan cannot start in the past.")
+        elif starts_on > today + timedelta(days=BOOKING_HORIZON_DAYS):
+            errors["starts_on"] = _("The loan must start within a year.")
+        if due_on < starts_on:
+            errors["due_on"] = _("The return comes after the start.")
+        elif (due_on - starts_on).days + 1 > (listing.loan_max_days or LONGEST_LOAN_DAYS):
+            errors["due_on"] = _("%(owner)s lends it for at most %(days)s days.") % {
+                "owner": listing.owner.display_name or _("The owner"),
+                "days": listing.loan_max_days,
+            }
+    if errors:
+        raise _fields_error(_("Please correct the dates."), errors)
+
+
+def exchange_request(
+    *,
+    actor,
+    listing: Listing,
+    message: str = "",
+    starts_on: date | None = None,
+    due_on: date | None = None,
+) -> Exchange:
+    """Ask for a listing (for a loan, for the days from `starts_on` to `due_on`)."""
+    require(actor, "exchange.request_listing", listing)
+    message = _at_most("message", message, 1000)
+    _check_slot(listing, starts_on, due_on)
+    if not listing.owner_provides and not may_provide(
+        actor, listing.category, listing.municipality
+    ):
+        raise _screening_error(listing.category)
+    if (
+        listing.is_loan
+        and LoanDay.objects.filter(listing=listing, day__gte=starts_on, day__lte=due_on).exists()
+    ):
+        raise Conflict(_("It is already lent on some of these days."), code="slot_taken")
+    ratelimit.hit("exchange:request", actor.pk, limits=LIMITS["request"])
+    try:
+        with transaction.atomic():
+            exchange = Exchange.objects.create(
+                listing=listing,
+                municipality=listing.municipality,
+                owner=listing.owner,
+                requester=actor,
+                message=message,
+                exclusive=listing.kind in (ListingKind.GIVE, ListingKind.SWAP),
+                starts_on=starts_on,
+                due_on=due_on,
+            )
+            _move(exchange, actor, "request", ExchangeState.REQUESTED, message)
+    except IntegrityError:
+        raise Conflict(
+            _("You already asked for this listing: see your exchanges."), code="already_asked"
+        ) from None
+    return exchange
+
+
+def exchange_accept(*, actor, exchange: Exchange, meeting_place: str = "") -> Exchange:
+    """The owner accepts: for a loan its days become taken (a day taken by another accepted
+    loan refuses this one); a gift or a swap goes to this person only. `meeting_place` is seen
+    by the two parties only."""
+    require(actor, "exchange.answer_exchange", exchange)
+    meeting_place = _at_most("meeting_place", meeting_place, 300)
+    try:
+        with transaction.atomic():
+            exchange = _locked(exchange)
+            _refuse(exchange, {ExchangeState.REQUESTED})
+            listing = exchange.listing
+            if listing.status != ListingStatus.ACTIVE:
+                raise Conflict(_("Reopen the listing first."), code="listing_not_active")
+            provider = exchange.owner if listing.owner_provides else exchange.requester
+            if not may_provide(provider, listing.category, exchange.municipality):
+                raise _screening_error(listing.category)
+            if listing.is_loan and exchange.starts_on and exchange.due_on:
+                first = exchange.starts_on
+                days = (exchange.due_on - first).days + 1
+                LoanDay.objects.bulk_create(
+                    [
+                        LoanDay(listing=listing, exchange=exchange, day=first + timedelta(days=n))
+                        for n in range(days)
+                    ]
+                )
+            exchange.meeting_place = meeting_place
+            exchange.handover_code = secrets.token_urlsafe(12)
+            _move(exchange, actor, "accept", ExchangeState.ACCEPTED)
+    except IntegrityError:
+        raise Conflict(
+            _("Another request was accepted for this object meanwhile."), code="slot_taken"
+        ) from None
+    return exchange
+
+
+def exchange_decline(*, actor, exchange: Exchange, note: str = "") -> Exchange:
+    require(actor, "exchange.answer_exchange", exchange)
+    with transaction.atomic():
+        exchange = _locked(exchange)
+        _refuse(exchange, {ExchangeState.REQUESTED})
+        _move(exchange, actor, "decline", ExchangeState.DECLINED, (note or "").strip())
+    return exchange
+
+
+def exchange_cancel(*, actor, exchange: Exchange, note: str = "") -> Exchange:
+    """Either side, before the handover: a loan's days are freed."""
+    require(actor, "exchange.act_on_exchange", exchange)
+    with transaction.atomic():
+        exchange = _locked(exchange)
+        _refuse(exchange, {ExchangeState.REQUESTED, ExchangeState.ACCEPTED})
+        LoanDay.objects.filter(exchange=exchange).delete()
+        _move(exchange, actor, "cancel", ExchangeState.CANCELLED, (note or "").strip())
+    return exchange
+
+
+def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> Exchange:
+    """One side says the object changed hands (or the service took place). Both must say it;
+    `code`, read from the QR code the other side shows, says it for both. A loan then runs
+    until its return; anything else is completed (a gift's listing closes)."""
+    require(actor, "exchange.act_on_exchange", exchange)
+    with transaction.atomic():
+        exchange = _locked(exchange)
+        _refuse(exchange, {ExchangeState.ACCEPTED})
+        now = timezone.now()
+        if code:
+            if not secrets.compare_digest(code, exchange.handover_code):
+                raise ApplicationError(
+                    _("This code is not the one of this exchange."), code="wrong_code"
+                )
+            exchange.owner_handed_over_at = exchange.owner_handed_over_at or now
+            exchange.requester_handed_over_at = exchange.requester_handed_over_at or now
+        elif actor.pk == exchange.owner_id:
+            exchange.owner_handed_over_at = exchange.owner_handed_over_at or now
+        else:
+            exchange.requester_handed_over_at = exchange.requester_handed_over_at or now
+        both = exchange.owner_handed_over_at and exchange.requester_handed_over_at
+        if not both:
+            _move(exchange, actor, "confirm_handover")
+        elif exchange.listing.is_loan:
+            _move(exchange, actor, "confirm_handover", ExchangeState.HANDED_OVER)
+        else:
+            _move(exchange, actor, "confirm_handover", ExchangeState.COMPLETED)
+            if exchange.listing.kind in (ListingKind.GIVE, ListingKind.SWAP):
+                _close_taken(exchange, actor)
+    return exchange
+
+
+def _close_taken(exchange: Exchange, actor) -> None:
+    listing = exchange.listing
+    listing.status = ListingStatus.CLOSED
+    listing.updated_at = timezone.now()
+    listing.save(update_fields=["status", "updated_at"])
+    for other in Exchange.objects.filter(
+        listing=listing, state=ExchangeState.REQUESTED
+    ).select_for_update():
+        _move(other, actor, "decline", ExchangeState.DECLINED, _("Given to someone else."))
+
+
+def exchange_confirm_return(*, actor, exchange: Exchange) -> Exchange:
+    """One side of a loan says the object came back; when both have, the loan is completed
+    and the days after today are free again."""
+    require(actor, "exchange.act_on_exchange", exchange)
+    with transaction.atomic():
+        exchange = _locked(exchange)
+        _refuse(exchange, {ExchangeState.HANDED_OVER})
+        now = timezone.now()
+        if actor.pk == exchange.owner_id:
+            exchange.owner_returned_at = exchange.owner_returned_at or now
+        else:
+            exchange.requester_returned_at = exchange.requester_returned_at or now
+        both = exchange.owner_returned_at and exchange.requester_returned_at
+        if both:
+            LoanDay.objects.filter(exchange=exchange, day__gt=timezone.localdate()).delete()
+            _move(exchange, actor, "confirm_return", ExchangeState.COMPLETED)
+        else:
+            _move(exchange, actor, "confirm_return")
+    return exchange
+
+
+def exchange_flag_late(*, actor, exchange: Exchange, note: str = "") -> Exchange:
+    """The owner says a loan was not returned on time (after its last day)."""
+    require(actor, "exchange.answer_exchange", exchange)
+    with transaction.atomic():
+        exchange = _locked(exchange)
+        _refuse(exchange, {ExchangeState.HANDED_OVER})
+        if exchange.due_on is None or exchange.due_on >= timezone.localdate():
+            raise Conflict(_("The loan is not late yet."), code="not_late")
+        exchange.late_flagged_at = timezone.now()
+        _move(exchange, actor, "flag_late", note=(note or "").strip())
+    return exchange
+
+
+def exchange_get_for(actor, exchange_id: int) -> Exchange:
+    """The exchange if `actor` is one of its sides."""
+    exchange = (
+        Exchange.objects.select_related("listing__category__parent", "municipality")
+        .filter(pk=exchange_id)
+        .first()
+    )
+    if exchange is None or not actor.has_perm("exchange.view_exchange", exchange):
+        raise NotFound(_("This exchange does not exist."))
+    return exchange
+
+
+# --- Reviews --------------------------------------------------------------------------------------
+
+
+def review_create(*, actor, exchange: Exchange, rating: int, text: str = "") -> Review:
+    """One review per side of a completed exchange, about the other side."""
+    require(actor, "exchange.act_on_exchange", exchange)
+    errors = {}
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        errors["rating"] = _("Give a rating from 1 to 5.")
+    text = (text or "").strip()
+    if len(text) > 1000:
+        errors["text"] = _("At most %(limit)s characters.") % {"limit": 1000}
+    if errors:
+        raise _fields_error(_("Please correct the fields shown."), errors)
+    if exchange.state != ExchangeState.COMPLETED:
+        raise Conflict(_("You can review once the exchange is completed."), code="not_completed")
+    subject_id = exchange.other_party_id(actor.pk)
+    if subject_id in blocked_either_way(actor):
+        raise Conflict(_("You cannot review this person."), code="blocked")
+    try:
+        with transaction.atomic():
+            return Review.objects.create(
+                exchange=exchange, author=actor, subject_id=subject_id, rating=rating, text=text
+            )
+    except IntegrityError:
+        raise Conflict(_("You already reviewed this exchange."), code="already_reviewed") from None
+
+
+__all__ = [
+    "exchange_accept",
+    "exchange_cancel",
+    "exchange_confirm_handover",
+    "exchange_confirm_return",
+    "exchange_decline",
+    "exchange_flag_late",
+    "exchange_request",
+    "listing_create",
+    "listing_set_status",
+    "listing_update",
+    "required_trust",
+    "review_create",
+]
