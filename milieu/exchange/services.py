@@ -52,7 +52,11 @@ class ScreeningRequired(ApplicationError):
 
 
 def _fields_error(message: Any, fields: dict[str, Any]) -> ApplicationError:
-    return ApplicationError(message, code="invalid", extra={"fields": fields})
+    """A refusal naming its fields, each with a list of messages, as `core.http.form_error` and
+    the API's `ErrorOut` (`fields: dict[str, list[str]]`) read them."""
+    return ApplicationError(
+        message, code="invalid", extra={"fields": {k: [v] for k, v in fields.items()}}
+    )
 
 
 def _at_most(field: str, text: str, limit: int) -> str:

@@ -51,6 +51,7 @@ def test_a_listing_with_bad_fields_says_which_and_stores_nothing():
     with pytest.raises(ApplicationError) as refused:
         listing(owner, municipality, title=" ", condition="", terms="barter", cell="nowhere")
     assert set(refused.value.extra["fields"]) == {"title", "condition", "terms_text", "cell"}
+    assert all(len(messages) == 1 for messages in refused.value.extra["fields"].values())
     assert not Listing.objects.exists()
 
 
