@@ -8,4 +8,19 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
+        from milieu.core import modules
+
         from . import permissions  # noqa: F401  (registers the rules)
+
+        modules.register(
+            modules.Module(
+                key="exchange",
+                name=_("Sharing"),
+                description=_(
+                    "Lend, give and swap objects with your neighbours, and offer or ask for a "
+                    "helping hand."
+                ),
+                url_name="exchange:listings",
+                order=30,
+            )
+        )
