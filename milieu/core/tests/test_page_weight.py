@@ -92,6 +92,11 @@ PAGES = [
     (NEWCOMER, "/en/brossard/newcomers/me/"),
     (STAFF, "/fr/brossard/staff/moderation/"),
     (STAFF, "/fr/brossard/staff/newcomers/"),
+    (CITIZEN, "/fr/brossard/sharing/"),
+    (CITIZEN, "/fr/brossard/sharing/?km=5&category=tools"),
+    (CITIZEN, "/fr/brossard/sharing/new/"),
+    (CITIZEN, "/fr/brossard/sharing/exchanges/"),
+    (NEWCOMER, "/en/brossard/sharing/"),
 ]
 
 
