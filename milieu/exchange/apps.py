@@ -8,8 +8,9 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
-        from milieu.core import modules
+        from milieu.core import demo, modules
 
+        from . import demo as exchange_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
         modules.register(
@@ -24,3 +25,4 @@ class ExchangeConfig(AppConfig):
                 order=30,
             )
         )
+        demo.register("exchange", exchange_demo.load, order=70)
