@@ -52,7 +52,13 @@ class ScreeningRequired(ApplicationError):
 
 
 def _fields_error(message: Any, fields: dict[str, Any]) -> ApplicationError:
-    return ApplicationError(message, code="invalid", extra={"fields": fields})
+    """A refusal that says which fields to correct, shaped as everywhere else
+    (`{"field": [messages]}`, code `validation`), so the API and the forms render it alike."""
+    return ApplicationError(
+        message,
+        code="validation",
+        extra={"fields": {name: [str(text)] for name, text in fields.items()}},
+    )
 
 
 def _at_most(field: str, text: str, limit: int) -> str:
@@ -364,13 +370,19 @@ def exchange_cancel(*, actor, exchange: Exchange, note: str = "") -> Exchange:
 
 def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> Exchange:
     """One side says the object changed hands (or the service took place). Both must say it;
-    `code`, read from the QR code the other side shows, says it for both. A loan then runs
+    `code`, read by the requester from the QR code the owner shows, says it for both (the owner
+    cannot send it: a code either side could send alone would prove nothing). A loan then runs
     until its return; anything else is completed (a gift's listing closes)."""
     require(actor, "exchange.act_on_exchange", exchange)
     with transaction.atomic():
         exchange = _locked(exchange)
         _refuse(exchange, {ExchangeState.ACCEPTED})
         now = timezone.now()
+        if code and actor.pk == exchange.owner_id:
+            raise ApplicationError(
+                _("This code is for the other side to scan; confirm your own side without it."),
+                code="own_code",
+            )
         if code:
             if not secrets.compare_digest(code, exchange.handover_code):
                 raise ApplicationError(
