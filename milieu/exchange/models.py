@@ -232,6 +232,13 @@ class Exchange(models.Model):
     def provider_id(self) -> int:
         return self.owner_id if self.listing.owner_provides else self.requester_id
 
+    @property
+    def receiver_id(self) -> int:
+        """The side that receives the object or the service, and so holds the handover's code:
+        showing it (as a QR code) is their "I received it", and the other side, having scanned
+        it, confirms the handover for both."""
+        return self.requester_id if self.listing.owner_provides else self.owner_id
+
     def other_party_id(self, user_id: int) -> int:
         return self.requester_id if user_id == self.owner_id else self.owner_id
 

@@ -52,10 +52,12 @@ class ScreeningRequired(ApplicationError):
 
 
 def _fields_error(message: Any, fields: dict[str, Any]) -> ApplicationError:
-    """A refusal naming its fields, each with a list of messages, as `core.http.form_error` and
-    the API's `ErrorOut` (`fields: dict[str, list[str]]`) read them."""
+    """A refusal that says which fields to correct, shaped as everywhere else
+    (`{"field": [messages]}`, code `validation`), so the API and the forms render it alike."""
     return ApplicationError(
-        message, code="invalid", extra={"fields": {k: [v] for k, v in fields.items()}}
+        message,
+        code="validation",
+        extra={"fields": {name: [str(text)] for name, text in fields.items()}},
     )
 
 
@@ -368,13 +370,20 @@ def exchange_cancel(*, actor, exchange: Exchange, note: str = "") -> Exchange:
 
 def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> Exchange:
     """One side says the object changed hands (or the service took place). Both must say it;
-    `code`, read from the QR code the other side shows, says it for both. A loan then runs
-    until its return; anything else is completed (a gift's listing closes)."""
+    `code`, read by the provider from the QR code the receiving side shows
+    (`Exchange.receiver_id`), says it for both; its holder cannot send it, for a code either side
+    could send alone would prove nothing. A loan then runs until its return; anything else is
+    completed (a gift's listing closes)."""
     require(actor, "exchange.act_on_exchange", exchange)
     with transaction.atomic():
         exchange = _locked(exchange)
         _refuse(exchange, {ExchangeState.ACCEPTED})
         now = timezone.now()
+        if code and actor.pk == exchange.receiver_id:
+            raise ApplicationError(
+                _("This code is for the other side to scan; confirm your own side without it."),
+                code="own_code",
+            )
         if code:
             if not secrets.compare_digest(code, exchange.handover_code):
                 raise ApplicationError(

@@ -417,13 +417,6 @@ def _exchange_or_404(request: AuthenticatedRequest, exchange_id: int) -> Exchang
     return found
 
 
-def _receiver_id(exchange: Exchange) -> int:
-    """Who receives the object or the service: the side that shows the handover's QR code (the
-    provider scans it). Whoever holds the code can confirm for both, so it is given to the side
-    whose confirmation binds them: "I received it"."""
-    return exchange.requester_id if exchange.listing.owner_provides else exchange.owner_id
-
-
 def allowed_steps(exchange: Exchange, user) -> list[str]:
     """The steps this reader may take now (the services check again)."""
     owner = user.pk == exchange.owner_id
@@ -516,7 +509,7 @@ def _exchange_page(
         "error": error,
         "done": done,
     }
-    if exchange.state == ExchangeState.ACCEPTED and user.pk == _receiver_id(exchange):
+    if exchange.state == ExchangeState.ACCEPTED and user.pk == exchange.receiver_id:
         context["handover_url"] = url = _handover_url(request, exchange)
         context["qr"] = qr_svg(url)
     template = "exchange/exchange_detail.html"

@@ -52,6 +52,9 @@ def test_a_listing_with_bad_fields_says_which_and_stores_nothing():
         listing(owner, municipality, title=" ", condition="", terms="barter", cell="nowhere")
     assert set(refused.value.extra["fields"]) == {"title", "condition", "terms_text", "cell"}
     assert all(len(messages) == 1 for messages in refused.value.extra["fields"].values())
+    # Shaped as every app's field errors (the API's `ErrorOut`, `core.http.form_error`).
+    assert refused.value.code == "validation"
+    assert [type(message) for message in refused.value.extra["fields"]["title"]] == [str]
     assert not Listing.objects.exists()
 
 
@@ -161,11 +164,29 @@ def test_the_code_shown_by_one_side_confirms_the_handover_for_both():
     start, end = days(0, 1)
     asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
     accepted = services.exchange_accept(actor=owner, exchange=asked)
+    # The borrower receives the drill: they show the code, the owner scans it.
+    assert Exchange.objects.get().receiver_id == borrower.pk
     with pytest.raises(ApplicationError):
-        services.exchange_confirm_handover(actor=borrower, exchange=asked, code="guess")
-    assert Exchange.objects.get().requester_handed_over_at is None
-    services.exchange_confirm_handover(actor=borrower, exchange=asked, code=accepted.handover_code)
+        services.exchange_confirm_handover(actor=owner, exchange=asked, code="guess")
+    assert Exchange.objects.get().owner_handed_over_at is None
+    services.exchange_confirm_handover(actor=owner, exchange=asked, code=accepted.handover_code)
     assert Exchange.objects.get().state == "handed_over"
+
+
+def test_the_side_that_shows_the_code_cannot_confirm_both_sides_with_it():
+    _municipality, owner, borrower, drill = _loan()
+    start, end = days(0, 1)
+    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    accepted = services.exchange_accept(actor=owner, exchange=asked)
+    events = ExchangeEvent.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        services.exchange_confirm_handover(
+            actor=borrower, exchange=asked, code=accepted.handover_code
+        )
+    assert refused.value.code == "own_code"
+    unchanged = Exchange.objects.get()
+    assert unchanged.owner_handed_over_at is None and unchanged.requester_handed_over_at is None
+    assert ExchangeEvent.objects.count() == events
 
 
 @pytest.mark.parametrize(
