@@ -8,4 +8,9 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
+        from milieu.core import bench
+
+        from . import bench as exchange_bench
         from . import permissions  # noqa: F401  (registers the rules)
+
+        bench.register("exchange", exchange_bench.generate, order=60)
