@@ -9,8 +9,18 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from milieu.core import bench
+        from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
         from . import bench as exchange_bench
         from . import permissions  # noqa: F401  (registers the rules)
 
         bench.register("exchange", exchange_bench.generate, order=60)
+        register_topic(
+            Topic(
+                "exchanges",
+                _("Sharing"),
+                _("Requests for your listings, and the steps of your exchanges."),
+                frozenset({IN_APP, EMAIL}),
+                order=90,
+            )
+        )
