@@ -8,8 +8,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Sharing")
 
     def ready(self) -> None:
-        from milieu.core import demo, modules
+        from milieu.core import bench, demo, modules
+        from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
+        from . import bench as exchange_bench
         from . import demo as exchange_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
@@ -26,3 +28,13 @@ class ExchangeConfig(AppConfig):
             )
         )
         demo.register("exchange", exchange_demo.load, order=70)
+        bench.register("exchange", exchange_bench.generate, order=60)
+        register_topic(
+            Topic(
+                "exchanges",
+                _("Sharing"),
+                _("Requests for your listings, and the steps of your exchanges."),
+                frozenset({IN_APP, EMAIL}),
+                order=90,
+            )
+        )

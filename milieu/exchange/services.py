@@ -8,11 +8,14 @@ that the exchange's state does not allow with a clear error, and writes an `Exch
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from milieu.community.permissions import blocked_either_way
@@ -38,6 +41,7 @@ from .models import (
 )
 from .permissions import may_provide, required_trust
 
+TOPIC = "exchanges"
 LONGEST_LOAN_DAYS = 60
 BOOKING_HORIZON_DAYS = 365
 LIMITS = {
@@ -242,6 +246,47 @@ def _refuse(exchange: Exchange, allowed: set[str]) -> None:
         )
 
 
+def _in_languages(make: Callable[[], str]) -> dict[str, str]:
+    """A text in every language of the site (`notify` picks the person's)."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(make())
+    return texts
+
+
+def _tell(exchange: Exchange, recipient_id: int, step: str, title: Callable[[], str]) -> None:
+    """Tell the other side of `exchange` about `step`, once the transaction commits, on the
+    channels they chose for the `exchanges` topic, with a link to the exchange's page."""
+    titles = _in_languages(title)
+
+    def send() -> None:
+        from milieu.accounts.models import User
+        from milieu.notifications.services import notify
+
+        user = User.objects.filter(pk=recipient_id, is_active=True).first()
+        if user is None:
+            return
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            url = reverse(
+                "exchange:exchange",
+                kwargs={
+                    "municipality_slug": exchange.municipality.slug,
+                    "exchange_id": exchange.pk,
+                },
+            )
+        notify(
+            user=user,
+            topic=TOPIC,
+            key=f"exchange:{exchange.pk}:{step}",
+            title=titles,
+            url=url,
+            municipality=exchange.municipality,
+        )
+
+    transaction.on_commit(send)
+
+
 def _check_slot(listing: Listing, starts_on: date | None, due_on: date | None) -> None:
     if not listing.is_loan:
         if starts_on or due_on:
@@ -310,6 +355,13 @@ def exchange_request(
         raise Conflict(
             _("You already asked for this listing: see your exchanges."), code="already_asked"
         ) from None
+    title = listing.title
+    _tell(
+        exchange,
+        listing.owner_id,
+        "request",
+        lambda: _("New request for “%(title)s”") % {"title": title},
+    )
     return exchange
 
 
@@ -345,6 +397,13 @@ def exchange_accept(*, actor, exchange: Exchange, meeting_place: str = "") -> Ex
         raise Conflict(
             _("Another request was accepted for this object meanwhile."), code="slot_taken"
         ) from None
+    title = exchange.listing.title
+    _tell(
+        exchange,
+        exchange.requester_id,
+        "accept",
+        lambda: _("Your request for “%(title)s” was accepted") % {"title": title},
+    )
     return exchange
 
 
@@ -354,6 +413,13 @@ def exchange_decline(*, actor, exchange: Exchange, note: str = "") -> Exchange:
         exchange = _locked(exchange)
         _refuse(exchange, {ExchangeState.REQUESTED})
         _move(exchange, actor, "decline", ExchangeState.DECLINED, (note or "").strip())
+    title = exchange.listing.title
+    _tell(
+        exchange,
+        exchange.requester_id,
+        "decline",
+        lambda: _("Your request for “%(title)s” was declined") % {"title": title},
+    )
     return exchange
 
 
@@ -365,6 +431,13 @@ def exchange_cancel(*, actor, exchange: Exchange, note: str = "") -> Exchange:
         _refuse(exchange, {ExchangeState.REQUESTED, ExchangeState.ACCEPTED})
         LoanDay.objects.filter(exchange=exchange).delete()
         _move(exchange, actor, "cancel", ExchangeState.CANCELLED, (note or "").strip())
+    title = exchange.listing.title
+    _tell(
+        exchange,
+        exchange.other_party_id(actor.pk),
+        "cancel",
+        lambda: _("The exchange of “%(title)s” was cancelled") % {"title": title},
+    )
     return exchange
 
 
@@ -404,6 +477,14 @@ def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> E
             _move(exchange, actor, "confirm_handover", ExchangeState.COMPLETED)
             if exchange.listing.kind in (ListingKind.GIVE, ListingKind.SWAP):
                 _close_taken(exchange, actor)
+    if exchange.state != ExchangeState.ACCEPTED:
+        title = exchange.listing.title
+        _tell(
+            exchange,
+            exchange.other_party_id(actor.pk),
+            "handover",
+            lambda: _("Handover of “%(title)s” confirmed by both of you") % {"title": title},
+        )
     return exchange
 
 
@@ -436,6 +517,25 @@ def exchange_confirm_return(*, actor, exchange: Exchange) -> Exchange:
             _move(exchange, actor, "confirm_return", ExchangeState.COMPLETED)
         else:
             _move(exchange, actor, "confirm_return")
+    title = exchange.listing.title
+    if exchange.state == ExchangeState.COMPLETED:
+        _tell(
+            exchange,
+            exchange.other_party_id(actor.pk),
+            "returned",
+            lambda: (
+                _("The loan of “%(title)s” is completed: you can leave a review") % {"title": title}
+            ),
+        )
+    else:
+        _tell(
+            exchange,
+            exchange.other_party_id(actor.pk),
+            f"return-by-{actor.pk}",
+            lambda: (
+                _("“%(title)s” is back, says the other side: confirm it too") % {"title": title}
+            ),
+        )
     return exchange
 
 
@@ -449,6 +549,13 @@ def exchange_flag_late(*, actor, exchange: Exchange, note: str = "") -> Exchange
             raise Conflict(_("The loan is not late yet."), code="not_late")
         exchange.late_flagged_at = timezone.now()
         _move(exchange, actor, "flag_late", note=(note or "").strip())
+    title = exchange.listing.title
+    _tell(
+        exchange,
+        exchange.requester_id,
+        f"late-{timezone.localdate().isoformat()}",
+        lambda: _("“%(title)s” was due back: please return it") % {"title": title},
+    )
     return exchange
 
 
