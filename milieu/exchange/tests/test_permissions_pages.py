@@ -226,7 +226,8 @@ OPERATIONS = [
     Op(
         "exchange_handover",
         "POST",
-        parties(owner=DONE, requester=DONE),
+        # The requester receives the object and shows the code; the owner scans it.
+        parties(owner=DONE, requester=400),
         args=_exchange,
         data=lambda w: {"code": w.exchange.handover_code},
         setup=_accepted,

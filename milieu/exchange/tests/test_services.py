@@ -442,3 +442,30 @@ def test_no_review_without_a_completed_exchange_or_by_a_stranger():
         services.review_create(actor=_b, exchange=done, rating=9)
     assert "rating" in refused.value.extra["fields"]
     assert not Review.objects.exists()
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+def test_each_side_hears_of_the_other_sides_steps_in_their_own_language(
+    django_capture_on_commit_callbacks,
+):
+    from milieu.notifications.models import Notification
+
+    municipality, owner, borrower, drill = _loan()
+    type(owner).objects.filter(pk=owner.pk).update(preferred_language="en")
+    start, end = days(1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = services.exchange_request(
+            actor=borrower, listing=drill, starts_on=start, due_on=end
+        )
+    told = Notification.objects.get(user=owner)
+    assert told.topic == "exchanges"
+    assert told.title == "New request for “Perceuse sans fil”"
+    assert told.url == f"/en/{municipality.slug}/sharing/exchanges/{asked.pk}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.exchange_accept(actor=owner, exchange=asked)
+    heard = Notification.objects.get(user=borrower)
+    assert heard.title.startswith("Votre demande")  # French, the site's default
+    assert heard.url == f"/fr/{municipality.slug}/sharing/exchanges/{asked.pk}/"
+    assert not Notification.objects.filter(user=owner).exclude(pk=told.pk).exists()
