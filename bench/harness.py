@@ -754,6 +754,26 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
     def without(items: list, what: str) -> str | None:
         return missing("community") or (None if items else f"no {what} in the manifest")
 
+    # --- Sharing: residents search their town's listings within 5 km of their district, and
+    # open one of them.
+    shared = manifest.get("exchange") or {}
+    listing_visits = [
+        (email, slug, listing_id)
+        for email, slug in residents
+        for listing_id in (shared.get(slug) or {}).get("listings", [])[:1]
+    ]
+    listing_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(listing_visits))), k=RESIDENT_DRAWS
+    )
+
+    def listing_visit(i: int) -> tuple[str, str, int]:
+        return listing_visits[listing_draws[i % len(listing_draws)]]
+
+    def listing_page(i: int) -> Call:
+        email, slug, listing_id = listing_visit(i)
+        path = f"/fr/{slug}/sharing/{listing_id}/"
+        return Call("GET", path, accounts.headers(email), must_contain=logged_in)
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -908,6 +928,33 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET /fr/<town>/staff/newcomers/newcomers/<id>/ (the ranked buddies)",
             match_page if matches else None,
             skip=missing("newcomers") or (None if matches else "no newcomer seeking a buddy"),
+        ),
+        Scenario(
+            "exchange_search",
+            "page",
+            "GET /fr/<home>/sharing/?km=5 (listings within 5 km of my district)",
+            as_resident(lambda slug: f"/fr/{slug}/sharing/?km=5", logged_in),
+            who=who,
+            skip=missing("exchange"),
+        ),
+        Scenario(
+            "exchange_listing",
+            "page",
+            "GET /fr/<home>/sharing/<id>/ (a listing, its owner's reputation)",
+            listing_page if listing_visits else None,
+            who=lambda i: listing_visit(i)[0],
+            skip=missing("exchange") or (None if listing_visits else "no listing"),
+        ),
+        Scenario(
+            "api_exchange_listings",
+            "page",
+            "GET /api/v1/municipalities/<home>/exchange/listings?within_km=5",
+            as_resident(
+                lambda slug: f"/api/v1/municipalities/{slug}/exchange/listings?within_km=5",
+                b'"items"',
+            ),
+            who=who,
+            skip=missing("exchange"),
         ),
         Scenario(
             "comment",

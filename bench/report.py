@@ -332,6 +332,7 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
 | messages_inbox, conversation | page | my conversations, and one of them (opening it marks it read) |
 | api_community_feed, api_community_search | page | the same through the API |
 | newcomer_matches, newcomer_match_page | page | a coordinator asks for the ranked buddies of a newcomer seeking one (API, and the staff page that shows them) |
+| exchange_search, exchange_listing, api_exchange_listings | page | the sample residents search their town's sharing listings within 5 km of their district (page and API), and open a listing |
 | comment | action | `POST /api/v1/community/posts/{id}/comments` by residents on posts of their town |
 | card_verify | action | `POST /api/v1/cards/verify` with the cards of the sample residents (`GET /api/v1/card`) |
 | till_purchase | action | `POST /api/v1/rewards/till/purchase` by merchants with residents' cards: **postings/s** |
