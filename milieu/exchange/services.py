@@ -559,6 +559,32 @@ def exchange_flag_late(*, actor, exchange: Exchange, note: str = "") -> Exchange
     return exchange
 
 
+def loan_reminders_send(*, today: date | None = None) -> int:
+    """Remind each borrower whose loan is due back tomorrow (handed over, not yet returned),
+    once per loan and day (`Exchange.reminded_on`): running it twice a day sends nothing twice.
+    Returns how many were reminded."""
+    today = today or timezone.localdate()
+    due = Exchange.objects.filter(
+        state=ExchangeState.HANDED_OVER,
+        due_on=today + timedelta(days=1),
+    ).exclude(reminded_on=today)
+    reminded = 0
+    for exchange in due.select_related("listing", "municipality"):
+        with transaction.atomic():
+            claimed = Exchange.objects.filter(pk=exchange.pk, state=ExchangeState.HANDED_OVER)
+            if not claimed.exclude(reminded_on=today).update(reminded_on=today):
+                continue  # another run reminded it meanwhile
+            title = exchange.listing.title
+            _tell(
+                exchange,
+                exchange.requester_id,
+                f"due-{exchange.due_on.isoformat() if exchange.due_on else ''}",
+                lambda title=title: _("“%(title)s” is due back tomorrow") % {"title": title},
+            )
+        reminded += 1
+    return reminded
+
+
 def exchange_get_for(actor, exchange_id: int) -> Exchange:
     """The exchange if `actor` is one of its sides."""
     exchange = (

@@ -2,6 +2,7 @@
 
 import threading
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.db import connection, connections
@@ -469,3 +470,28 @@ def test_each_side_hears_of_the_other_sides_steps_in_their_own_language(
     assert heard.title.startswith("Votre demande")  # French, the site's default
     assert heard.url == f"/fr/{municipality.slug}/sharing/exchanges/{asked.pk}/"
     assert not Notification.objects.filter(user=owner).exclude(pk=told.pk).exists()
+
+
+def test_a_borrower_is_reminded_the_day_before_the_return_once(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.management import call_command
+
+    from milieu.notifications.models import Notification
+
+    _municipality, owner, borrower, drill = _loan()
+    start, end = days(0, 1)
+    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    services.exchange_accept(actor=owner, exchange=asked)
+    assert services.loan_reminders_send() == 0  # not handed over yet
+    services.exchange_confirm_handover(actor=owner, exchange=asked)
+    services.exchange_confirm_handover(actor=borrower, exchange=asked)
+    assert services.loan_reminders_send(today=start - timedelta(days=1)) == 0  # not due then
+    with django_capture_on_commit_callbacks(execute=True):
+        out = StringIO()
+        call_command("send_loan_reminders", stdout=out)
+        assert out.getvalue().strip() == "1 loan(s) reminded."
+        assert services.loan_reminders_send() == 0  # once a day
+    reminder = Notification.objects.get(user=borrower)
+    assert reminder.title == "«\xa0Perceuse sans fil\xa0» doit être rendu demain"
+    assert Exchange.objects.get().reminded_on == timezone.localdate()
