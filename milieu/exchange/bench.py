@@ -166,7 +166,7 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     slugs = {m["id"]: m["slug"] for m in ctx.state["municipalities"]}
     for index, _kind, _owner, municipality_id in plan:
         ids = manifest.setdefault(slugs[municipality_id], {"listings": []})["listings"]
-        if len(ids) < MANIFEST_LISTINGS:
+        if len(ids) < MANIFEST_LISTINGS and listings[index][-3] == "active":  # others: 404
             ids.append(first_listing + index)
 
     exchanges: list[tuple[Any, ...]] = []

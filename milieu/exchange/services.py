@@ -574,12 +574,15 @@ def loan_reminders_send(*, today: date | None = None) -> int:
             claimed = Exchange.objects.filter(pk=exchange.pk, state=ExchangeState.HANDED_OVER)
             if not claimed.exclude(reminded_on=today).update(reminded_on=today):
                 continue  # another run reminded it meanwhile
-            title = exchange.listing.title
+
+            def reminder(title: str = exchange.listing.title) -> str:
+                return _("“%(title)s” is due back tomorrow") % {"title": title}
+
             _tell(
                 exchange,
                 exchange.requester_id,
                 f"due-{exchange.due_on.isoformat() if exchange.due_on else ''}",
-                lambda title=title: _("“%(title)s” is due back tomorrow") % {"title": title},
+                reminder,
             )
         reminded += 1
     return reminded

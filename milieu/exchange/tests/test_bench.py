@@ -66,7 +66,9 @@ def test_listings_exchanges_and_reviews_are_built_as_the_services_would_leave_th
         "handed_over",
     }
     assert ExchangeEvent.objects.count() >= 2 * Exchange.objects.count() * 0.5
-    assert manifest["exchange"]
+    listed = [pk for town in manifest["exchange"].values() for pk in town["listings"]]
+    assert listed
+    assert set(Listing.objects.filter(pk__in=listed).values_list("status", flat=True)) == {"active"}
 
 
 def test_a_sample_resident_finds_listings_near_home(manifest):
