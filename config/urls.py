@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality_slug>/community/", include("milieu.community.urls_safety")),
     path("<slug:municipality_slug>/newcomers/", include("milieu.community.urls_newcomers")),
     path("<slug:municipality_slug>/sharing/", include("milieu.exchange.urls")),
+    path("<slug:municipality_slug>/staff/sharing/", include("milieu.exchange.urls_staff")),
     path(
         "<slug:municipality_slug>/staff/moderation/",
         include("milieu.community.urls_moderation"),

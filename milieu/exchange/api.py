@@ -1,5 +1,6 @@
 """The sharing API: the category tree, a municipality's listings, my exchanges and their steps,
-reviews — with the selectors, services, permissions and errors the pages use.
+reviews, the problems either side reports to the municipality's staff and the staff's queue —
+with the selectors, services, permissions and errors the pages use.
 
 Places. A listing is on an H3 cell (`core.geo`), and no answer here carries a cell or a
 coordinate: a reader sees a distance in whole kilometres, from the centre of their district or
@@ -17,6 +18,11 @@ The handover code is shown to the owner only, while the exchange is accepted: it
 owner's phone shows as a QR code, and the requester who scans it confirms the handover for both
 sides. A code known to both would let either side alone say that both did (a lender could then
 flag as late a loan never handed over); the owner cannot use it themselves.
+
+Problems. Either side of an exchange reports one once it was accepted; the other side is not
+told (the parties' timeline leaves out the problems' audit rows). The municipality's staff with
+MFA list them (`status`, default `open`) and resolve or dismiss them with a note the reporter
+reads; resolving reads the problem, which is logged as `personal_data_access`.
 
 Lists are paged by an opaque `cursor`, newest first.
 """
@@ -41,9 +47,10 @@ from milieu.core.schemas import ErrorOut
 from milieu.territory import selectors as territory_selectors
 
 from . import selectors, services
-from .models import Category, Exchange, ExchangeState, Listing, Review
+from .models import Category, Exchange, ExchangeProblem, ExchangeState, Listing, Review
 from .permissions import MODULE, required_trust
 from .schemas import (
+    PROBLEM_STATUS_PATTERN,
     STATE_PATTERN,
     CategoryOut,
     ExchangeAcceptIn,
@@ -59,6 +66,10 @@ from .schemas import (
     ListingsQuery,
     ListingStatusIn,
     NearQuery,
+    ProblemIn,
+    ProblemOut,
+    ProblemPageOut,
+    ProblemResolveIn,
     ReviewIn,
     ReviewOut,
 )
@@ -305,7 +316,19 @@ def _exchange_detail(request: AuthenticatedRequest, exchange: Exchange) -> dict:
                 "note": event.note,
                 "at": event.at,
             }
-            for event in exchange.events.all()
+            for event in exchange.events.exclude(action__in=services.PROBLEM_ACTIONS)
+        ],
+        "my_problems": [
+            {
+                "id": problem.pk,
+                "reason": problem.reason,
+                "details": problem.details,
+                "status": problem.status,
+                "created_at": problem.created_at,
+                "resolved_at": problem.resolved_at,
+                "staff_note": problem.staff_note,
+            }
+            for problem in selectors.my_problem_list(visible_to=request.user, exchange=exchange)
         ],
         "other_reputation": asdict(selectors.reputation(user=other)),
         "my_review": _review(exchange, mine),
@@ -587,3 +610,79 @@ def review_create(request: AuthenticatedRequest, exchange_id: int, payload: Revi
         actor=request.user, exchange=exchange, rating=payload.rating, text=payload.text
     )
     return Status(201, _review(exchange, review))
+
+
+# --- Problems reported to the municipality's staff ------------------------------------------------
+
+
+def _problem(problem: ExchangeProblem) -> dict:
+    exchange = problem.exchange
+    listing = exchange.listing
+    return {
+        "id": problem.pk,
+        "exchange_id": exchange.pk,
+        "exchange_state": exchange.state,
+        "listing": {"id": listing.pk, "kind": listing.kind, "title": listing.title},
+        "owner": _person(exchange.owner),
+        "requester": _person(exchange.requester),
+        "reported_by": _role(exchange, problem.reporter_id),
+        "reason": problem.reason,
+        "details": problem.details,
+        "status": problem.status,
+        "created_at": problem.created_at,
+        "resolved_at": problem.resolved_at,
+        "staff_note": problem.staff_note,
+    }
+
+
+@router.post(
+    f"{PERSONAL}/exchanges/{{exchange_id}}/problems", response={201: ExchangeDetailOut, **ERRORS}
+)
+def exchange_report_problem(request: AuthenticatedRequest, exchange_id: int, payload: ProblemIn):
+    """Either side reports a problem to the municipality's staff, once the exchange was
+    accepted; the other side is not told. 409 `wrong_state`, `already_reported` (one open
+    report per person and exchange)."""
+    services.exchange_report_problem(
+        actor=request.user,
+        exchange=_exchange_by_id(request, exchange_id),
+        reason=payload.reason,
+        details=payload.details,
+    )
+    return Status(201, _exchange_detail(request, _exchange_by_id(request, exchange_id)))
+
+
+@router.get(f"{MUNICIPAL}/problems", response={200: ProblemPageOut, **ERRORS})
+def problem_list(
+    request: AuthenticatedRequest,
+    slug: str,
+    status: str = Query("open", pattern=PROBLEM_STATUS_PATTERN),
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=50),
+):
+    """The problems reported in the municipality, newest first (its staff with MFA): `open`
+    ones unless `status` says `resolved`, `dismissed` or `all`."""
+    problems = selectors.problem_list(
+        visible_to=request.user,
+        municipality=territory_selectors.municipality_get(slug=slug),
+        status="" if status == "all" else status,
+    )
+    items, next_cursor = _page(problems, "created_at", cursor, limit)
+    return {"items": [_problem(problem) for problem in items], "next_cursor": next_cursor}
+
+
+@router.post(f"{MUNICIPAL}/problems/{{problem_id}}/resolve", response={200: ProblemOut, **ERRORS})
+def problem_resolve(
+    request: AuthenticatedRequest, slug: str, problem_id: int, payload: ProblemResolveIn
+):
+    """Resolve or dismiss an open problem with a note to the person who reported it, who is
+    told (the municipality's staff with MFA). 409 `already_closed`."""
+    problem = selectors.problem_get(
+        visible_to=request.user,
+        municipality=territory_selectors.municipality_get(slug=slug),
+        problem_id=problem_id,
+    )
+    services.exchange_problem_resolve(
+        actor=request.user, problem=problem, status=payload.status, note=payload.note
+    )
+    problem.refresh_from_db(fields=["status", "staff_note", "resolved_at"])
+    return _problem(problem)

@@ -21,7 +21,16 @@ from milieu.accounts.models import TrustLevel
 from milieu.core import geo
 from milieu.territory.models import District, Municipality
 
-from .models import Category, Condition, ExchangeState, Listing, ListingKind, Terms
+from .models import (
+    Category,
+    Condition,
+    ExchangeState,
+    Listing,
+    ListingKind,
+    ProblemReason,
+    ProblemStatus,
+    Terms,
+)
 from .permissions import required_trust
 from .selectors import DISTANCES_KM
 from .services import LONGEST_LOAN_DAYS
@@ -351,3 +360,45 @@ class ExchangeFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("All")), *ExchangeState.choices]  # type: ignore[attr-defined]
+
+
+class ProblemForm(forms.Form):
+    """A side of an exchange reports a problem to the municipality's staff."""
+
+    reason = forms.ChoiceField(
+        label=_("What happened?"), choices=ProblemReason.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label=_("Details for the municipality (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the municipality's staff read it, not the other person."),
+    )
+
+
+class ProblemResolveForm(forms.Form):
+    """The staff close a problem, with a note that its reporter reads."""
+
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ProblemStatus.RESOLVED.value, ProblemStatus.RESOLVED.label),
+            (ProblemStatus.DISMISSED.value, ProblemStatus.DISMISSED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the person who reported it"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ProblemFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All")), *ProblemStatus.choices]  # type: ignore[attr-defined]

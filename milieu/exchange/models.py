@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from milieu.accounts.models import TrustLevel
@@ -242,6 +242,20 @@ class Exchange(models.Model):
     def other_party_id(self, user_id: int) -> int:
         return self.requester_id if user_id == self.owner_id else self.owner_id
 
+    @property
+    def was_accepted(self) -> bool:
+        """Whether the owner accepted it at some point (a cancelled exchange may have been: then
+        its timeline says so)."""
+        if self.state in (
+            ExchangeState.ACCEPTED,
+            ExchangeState.HANDED_OVER,
+            ExchangeState.COMPLETED,
+        ):
+            return True
+        return (
+            self.state == ExchangeState.CANCELLED and self.events.filter(action="accept").exists()
+        )
+
 
 class LoanDay(models.Model):
     """A day an object is lent out (or promised) by an accepted loan: one row per day, unique
@@ -307,3 +321,72 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 on {self.exchange_id}"
+
+
+class ProblemReason(models.TextChoices):
+    NO_SHOW = "no_show", _("The other person did not come")
+    NOT_RETURNED = "not_returned", _("Not returned")
+    DAMAGED = "damaged", _("Damaged or not as described")
+    UNSAFE = "unsafe", _("Unsafe or inappropriate behaviour")
+    OTHER = "other", _("Something else")
+
+
+class ProblemStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("problem", "Open")
+    RESOLVED = "resolved", pgettext_lazy("problem", "Resolved")
+    DISMISSED = "dismissed", pgettext_lazy("problem", "Dismissed")
+
+
+class ExchangeProblem(models.Model):
+    """A problem one side of an exchange reports to the municipality's staff, who resolve or
+    dismiss it with a note that the reporter reads. One open problem per reporter and exchange
+    (a database constraint): a second report waits for the first to be closed."""
+
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="problems")
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(_("what happened"), max_length=20, choices=ProblemReason.choices)
+    details = models.TextField(_("details"), max_length=1000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    staff_note = models.TextField(_("note to the reporter"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "status", "-created_at"], name="exchange_problem_queue"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "reporter"],
+                condition=Q(status="open"),
+                name="exchange_problem_one_open_per_reporter",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=[r.value for r in ProblemReason]),
+                name="exchange_problem_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ProblemStatus]),
+                name="exchange_problem_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exchange_id}: {self.reason} ({self.status})"

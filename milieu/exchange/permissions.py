@@ -4,14 +4,16 @@ Listings are seen by the members of their municipality (never by visitors: a lis
 neighbour); people who blocked each other (`community.permissions.blocked_either_way`) do not see
 each other's listings. An exchange is its two parties' business. Providing in a category that
 requires a trust level (`Category.provider_trust`: `screened` for babysitting, respite, tutoring
-minors) needs that level in the listing's municipality: `may_provide`.
+minors) needs that level in the listing's municipality: `may_provide`. Either side of an
+exchange may report a problem with it; the municipality's staff with MFA read and resolve them
+(`exchange.moderate_exchanges`, on the municipality).
 """
 
 from __future__ import annotations
 
 import rules
 
-from milieu.accounts.permissions import is_member, is_municipal_staff
+from milieu.accounts.permissions import has_mfa, is_member, is_municipal_staff
 from milieu.community.permissions import blocked_either_way
 from milieu.core import modules
 
@@ -100,3 +102,5 @@ rules.add_perm("exchange.request_listing", can_request_listing)
 rules.add_perm("exchange.view_exchange", is_exchange_party)
 rules.add_perm("exchange.answer_exchange", is_exchange_owner)
 rules.add_perm("exchange.act_on_exchange", is_exchange_party)
+rules.add_perm("exchange.report_problem", is_exchange_party)
+rules.add_perm("exchange.moderate_exchanges", is_municipal_staff & has_mfa)

@@ -8,13 +8,16 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from .models import ExchangeState, ListingKind
+from .models import ExchangeState, ListingKind, ProblemReason, ProblemStatus
 from .selectors import DISTANCES_KM
 
 KINDS = ", ".join(ListingKind.values)
 STATES = ", ".join(ExchangeState.values)
 KIND_PATTERN = f"^({'|'.join(ListingKind.values)})$"
 STATE_PATTERN = f"^({'|'.join(ExchangeState.values)})$"
+REASONS = ", ".join(ProblemReason.values)
+PROBLEM_STATUSES = ", ".join(ProblemStatus.values)
+PROBLEM_STATUS_PATTERN = f"^({'|'.join([*ProblemStatus.values, 'all'])})$"
 MAX_PAGE_SIZE = 50
 
 
@@ -202,7 +205,8 @@ class ExchangeEventOut(Schema):
     action: str = Field(
         ...,
         description=(
-            "request, accept, decline, cancel, confirm_handover, confirm_return or flag_late."
+            "request, accept, decline, cancel, confirm_handover, confirm_return or flag_late "
+            "(the audit rows of the problems reported to the staff are left out)."
         ),
     )
     by: str | None = Field(..., description="owner or requester; none for a former member.")
@@ -217,6 +221,16 @@ class ReviewOut(Schema):
     rating: int
     text: str
     created_at: datetime
+
+
+class MyProblemOut(Schema):
+    id: int
+    reason: str = Field(..., description=REASONS)
+    details: str
+    status: str = Field(..., description=PROBLEM_STATUSES)
+    created_at: datetime
+    resolved_at: datetime | None
+    staff_note: str = Field(..., description="The municipality's answer, once it is closed.")
 
 
 class ExchangeDetailOut(ExchangeOut):
@@ -236,6 +250,9 @@ class ExchangeDetailOut(ExchangeOut):
     late_flagged_at: datetime | None
     events: list[ExchangeEventOut] = Field(..., description="Every step, oldest first.")
     other_reputation: ReputationOut = Field(..., description="The other side's reputation.")
+    my_problems: list[MyProblemOut] = Field(
+        ..., description="The problems I reported on it, newest first (never the other side's)."
+    )
     my_review: ReviewOut | None
     their_review: ReviewOut | None = Field(
         ..., description="Shown once both sides have reviewed (so neither answers the other)."
@@ -278,3 +295,48 @@ class HandoverIn(Schema):
 class ReviewIn(Schema):
     rating: int = Field(..., description="1 to 5.")
     text: str = Field("", description="At most 1,000 characters.")
+
+
+class ProblemIn(Schema):
+    reason: str = Field(..., description=f"{REASONS}.")
+    details: str = Field("", description="For the staff only; at most 1,000 characters.")
+
+
+class ProblemResolveIn(Schema):
+    status: str = Field(..., description="resolved or dismissed.")
+    note: str = Field(
+        "", description="Read by the person who reported it; at most 1,000 characters."
+    )
+
+
+class ProblemListingOut(Schema):
+    id: int
+    kind: str
+    title: str
+
+
+class ProblemOut(Schema):
+    """A problem as the municipality's staff see it."""
+
+    id: int
+    exchange_id: int
+    exchange_state: str = Field(..., description=STATES)
+    listing: ProblemListingOut
+    owner: PersonNameOut
+    requester: PersonNameOut
+    reported_by: str | None = Field(
+        ..., description="owner or requester; none for a former member."
+    )
+    reason: str = Field(..., description=REASONS)
+    details: str
+    status: str = Field(..., description=PROBLEM_STATUSES)
+    created_at: datetime
+    resolved_at: datetime | None
+    staff_note: str
+
+
+class ProblemPageOut(Schema):
+    items: list[ProblemOut]
+    next_cursor: str | None = Field(
+        ..., description="Pass it as `cursor` for the next (older) page; none at the end."
+    )

@@ -1,10 +1,15 @@
 """Reads of the sharing module. Every read of a listing goes through `visible_to`: members of
 the listing's municipality, minus people who blocked each other (`permissions.can_see_listing`).
 A listing's place is its H3 cell; what a reader sees of it is a distance in whole kilometres from
-their own cell (`core.geo.rounded_km`), never a point."""
+their own cell (`core.geo.rounded_km`), never a point.
+
+Problems reported on an exchange are read by the municipality's staff with MFA
+(`exchange.moderate_exchanges`); each staff reading of one (page or API) is logged as
+`personal_data_access` in the `milieu.audit` log, once per party (`log_access`)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,10 +20,21 @@ from milieu.accounts.models import Membership
 from milieu.community.permissions import blocked_either_way
 from milieu.core import geo
 from milieu.core.errors import NotFound
+from milieu.core.permissions import require
 
-from .models import Category, Exchange, Listing, ListingStatus, LoanDay, Review
+from .models import (
+    Category,
+    Exchange,
+    ExchangeProblem,
+    Listing,
+    ListingStatus,
+    LoanDay,
+    ProblemStatus,
+    Review,
+)
 from .permissions import may_take_part
 
+audit = logging.getLogger("milieu.audit")
 PAGE_SIZE = 20
 DISTANCES_KM = (1, 2, 5, 10, 25, 50)
 
@@ -149,3 +165,65 @@ def reputation(*, user) -> Reputation:
         average=round(float(mean), 1) if mean is not None else None,
         completed=completed,
     )
+
+
+# --- Problems reported to the staff ---------------------------------------------------------------
+
+
+def my_problem_list(*, visible_to, exchange: Exchange) -> list[ExchangeProblem]:
+    """The problems `visible_to` reported on `exchange`, newest first, with the staff's notes
+    (never the other side's reports)."""
+    if not visible_to.is_authenticated:
+        return []
+    return list(ExchangeProblem.objects.filter(exchange=exchange, reporter=visible_to))
+
+
+def problem_list(
+    *, visible_to, municipality, status: str = ProblemStatus.OPEN
+) -> QuerySet[ExchangeProblem]:
+    """The staff's queue: the problems of `municipality` in `status` (all of them when empty),
+    newest first, with what the queue shows of each (constant queries)."""
+    require(visible_to, "exchange.moderate_exchanges", municipality)
+    problems = ExchangeProblem.objects.filter(municipality=municipality)
+    if status:
+        problems = problems.filter(status=status)
+    return problems.select_related(
+        "exchange__listing", "exchange__owner", "exchange__requester", "reporter"
+    ).order_by("-created_at", "-pk")
+
+
+def log_access(actor, problem: ExchangeProblem, what: str = "exchange_problem") -> None:
+    """A staff member read a problem: the personal data of both sides of its exchange."""
+    for subject in (problem.exchange.owner_id, problem.exchange.requester_id):
+        if subject != actor.pk:
+            audit.info(
+                "personal_data_access",
+                extra={
+                    "actor": actor.pk,
+                    "subject": subject,
+                    "what": what,
+                    "exchange_problem": problem.pk,
+                },
+            )
+
+
+def problem_get(*, visible_to, municipality, problem_id: int) -> ExchangeProblem:
+    """One problem of `municipality` for its staff; the reading is logged (`log_access`)."""
+    require(visible_to, "exchange.moderate_exchanges", municipality)
+    problem = (
+        ExchangeProblem.objects.select_related(
+            "exchange__listing__category",
+            "exchange__municipality",
+            "exchange__owner",
+            "exchange__requester",
+            "municipality",
+            "reporter",
+            "resolved_by",
+        )
+        .filter(pk=problem_id, municipality=municipality)
+        .first()
+    )
+    if problem is None:
+        raise NotFound(_("This problem does not exist."))
+    log_access(visible_to, problem)
+    return problem

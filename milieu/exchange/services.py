@@ -1,4 +1,5 @@
-"""Every write of the sharing module: listings, the steps of an exchange, reviews.
+"""Every write of the sharing module: listings, the steps of an exchange, reviews, and the
+problems either side reports to the municipality's staff.
 
 Each step of an exchange is one service: it checks its permission, reads the exchange again
 locked (`select_for_update`, which SQLite's immediate transactions give anyway), refuses a step
@@ -31,11 +32,14 @@ from .models import (
     Condition,
     Exchange,
     ExchangeEvent,
+    ExchangeProblem,
     ExchangeState,
     Listing,
     ListingKind,
     ListingStatus,
     LoanDay,
+    ProblemReason,
+    ProblemStatus,
     Review,
     Terms,
 )
@@ -632,6 +636,107 @@ def review_create(*, actor, exchange: Exchange, rating: int, text: str = "") -> 
         raise Conflict(_("You already reviewed this exchange."), code="already_reviewed") from None
 
 
+# --- Problems reported to the municipality's staff --------------------------------------------
+
+PROBLEM_ACTIONS = frozenset({"report_problem", "resolve_problem"})
+
+
+def _problem_event(exchange: Exchange, actor, action: str, note: str = "") -> None:
+    """The audit row of a problem's step: the exchange's state and its `updated_at` stay as they
+    were (the other side's list of exchanges must not move because of a report)."""
+    ExchangeEvent.objects.create(
+        exchange=exchange,
+        actor=actor,
+        action=action,
+        from_state=exchange.state,
+        to_state=exchange.state,
+        note=note,
+    )
+
+
+def exchange_report_problem(
+    *, actor, exchange: Exchange, reason: str, details: str = ""
+) -> ExchangeProblem:
+    """Either side reports a problem with `exchange` to its municipality's staff (a no-show, an
+    object not returned or damaged, unsafe behaviour…), once the owner accepted it
+    (`Exchange.was_accepted`): accepted, handed over, completed, or cancelled after the
+    acceptance — a no-show often ends in a cancellation, a damage shows after completion. Before
+    an acceptance (requested, or declined or cancelled while requested) nobody met nor promised
+    anything: 409 `wrong_state`. One open problem per reporter and exchange (a database
+    constraint): 409 `already_reported` until the staff close the first. The other side is not
+    told, and the parties' timeline leaves the problem's audit rows out: the staff decide."""
+    require(actor, "exchange.report_problem", exchange)
+    errors: dict[str, str] = {}
+    if reason not in ProblemReason.values:
+        errors["reason"] = _("Say what happened.")
+    details = (details or "").strip()
+    if len(details) > 1000:
+        errors["details"] = _("At most %(limit)s characters.") % {"limit": 1000}
+    if errors:
+        raise _fields_error(_("Please correct the fields shown."), errors)
+    try:
+        with transaction.atomic():
+            exchange = _locked(exchange)
+            if not exchange.was_accepted:
+                raise Conflict(
+                    _("You can report a problem once the request is accepted."),
+                    code="wrong_state",
+                )
+            problem = ExchangeProblem.objects.create(
+                exchange=exchange,
+                municipality=exchange.municipality,
+                reporter=actor,
+                reason=reason,
+                details=details,
+            )
+            _problem_event(exchange, actor, "report_problem", f"#{problem.pk} {reason}")
+    except IntegrityError:
+        raise Conflict(
+            _("You already reported a problem with this exchange; the municipality is on it."),
+            code="already_reported",
+        ) from None
+    return problem
+
+
+def exchange_problem_resolve(
+    *, actor, problem: ExchangeProblem, status: str, note: str = ""
+) -> ExchangeProblem:
+    """The municipality's staff (with MFA) close an open problem as `resolved` or `dismissed`,
+    with a note that the reporter reads on the exchange's page; the reporter is told."""
+    require(actor, "exchange.moderate_exchanges", problem.municipality)
+    errors: dict[str, str] = {}
+    if status not in (ProblemStatus.RESOLVED, ProblemStatus.DISMISSED):
+        errors["status"] = _("Choose resolved or dismissed.")
+    note = (note or "").strip()
+    if len(note) > 1000:
+        errors["note"] = _("At most %(limit)s characters.") % {"limit": 1000}
+    if errors:
+        raise _fields_error(_("Please correct the fields shown."), errors)
+    with transaction.atomic():
+        problem = (
+            ExchangeProblem.objects.select_for_update(of=("self",))
+            .select_related("exchange__listing", "exchange__municipality")
+            .get(pk=problem.pk)
+        )
+        if problem.status != ProblemStatus.OPEN:
+            raise Conflict(_("This problem is already closed."), code="already_closed")
+        problem.status = status
+        problem.staff_note = note
+        problem.resolved_at = timezone.now()
+        problem.resolved_by = actor
+        problem.save(update_fields=["status", "staff_note", "resolved_at", "resolved_by"])
+        _problem_event(problem.exchange, actor, "resolve_problem", f"#{problem.pk} {status}")
+    if problem.reporter_id is not None:
+        title = problem.exchange.listing.title
+        _tell(
+            problem.exchange,
+            problem.reporter_id,
+            f"problem-{problem.pk}",
+            lambda: _("The municipality answered your report about “%(title)s”") % {"title": title},
+        )
+    return problem
+
+
 __all__ = [
     "exchange_accept",
     "exchange_cancel",
@@ -639,6 +744,8 @@ __all__ = [
     "exchange_confirm_return",
     "exchange_decline",
     "exchange_flag_late",
+    "exchange_problem_resolve",
+    "exchange_report_problem",
     "exchange_request",
     "listing_create",
     "listing_set_status",

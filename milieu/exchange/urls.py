@@ -20,5 +20,6 @@ urlpatterns: list = [
         name="exchange_handover",
     ),
     path("exchanges/<int:exchange_id>/review/", views.exchange_review, name="exchange_review"),
+    path("exchanges/<int:exchange_id>/problem/", views.exchange_problem, name="exchange_problem"),
     path("exchanges/<int:exchange_id>/<slug:step>/", views.exchange_step, name="exchange_step"),
 ]

@@ -46,12 +46,20 @@ from .forms import (
     ListingFilterForm,
     ListingForm,
     NoteForm,
+    ProblemForm,
     RequestForm,
     ReviewForm,
     position_cell,
     without_position,
 )
-from .models import ACTIVE_STATES, Exchange, ExchangeState, Listing, ListingStatus
+from .models import (
+    ACTIVE_STATES,
+    Exchange,
+    ExchangeState,
+    Listing,
+    ListingStatus,
+    ProblemStatus,
+)
 from .permissions import MODULE, required_trust
 
 TAKEN_DAYS_AHEAD = 60
@@ -452,7 +460,18 @@ EVENTS = {
     "confirm_handover": lambda name: _("%(name)s confirmed the handover.") % {"name": name},
     "confirm_return": lambda name: _("%(name)s confirmed the return.") % {"name": name},
     "flag_late": lambda name: _("%(name)s said the loan is late.") % {"name": name},
+    "report_problem": lambda name: _("%(name)s reported a problem.") % {"name": name},
+    "resolve_problem": lambda name: _("%(name)s closed a problem.") % {"name": name},
 }
+
+
+def timeline(exchange: Exchange, *, with_problems: bool = False) -> list[tuple[Any, str]]:
+    """The exchange's steps with their text; the parties' timeline leaves out the audit rows of
+    the problems reported to the staff (the other side is not told of a report)."""
+    events = exchange.events.select_related("actor")
+    if not with_problems:
+        events = events.exclude(action__in=services.PROBLEM_ACTIONS)
+    return [(event, _event_text(event)) for event in events]
 
 
 def _event_text(event) -> str:
@@ -490,9 +509,7 @@ def _exchange_page(
         "listing": exchange.listing,
         "is_owner": owner,
         "other": exchange.requester if owner else exchange.owner,
-        "events": [
-            (event, _event_text(event)) for event in exchange.events.select_related("actor")
-        ],
+        "events": timeline(exchange),
         "steps": steps,
         "accept_form": forms.get("accept") or AcceptForm(),
         "note_forms": {
@@ -509,6 +526,10 @@ def _exchange_page(
         "error": error,
         "done": done,
     }
+    problems = selectors.my_problem_list(visible_to=user, exchange=exchange)
+    context["problems"] = problems
+    if exchange.was_accepted and not any(p.status == ProblemStatus.OPEN for p in problems):
+        context["problem_form"] = forms.get("problem") or ProblemForm()
     if exchange.state == ExchangeState.ACCEPTED and user.pk == exchange.receiver_id:
         context["handover_url"] = url = _handover_url(request, exchange)
         context["qr"] = qr_svg(url)
@@ -534,6 +555,9 @@ STEP_DONE = {
     "return": lambda: _("Your confirmation of the return is recorded."),
     "late": lambda: _("The loan is marked as late; the borrower sees it."),
     "review": lambda: _("Thank you for your review."),
+    "problem": lambda: _(
+        "Your report is sent to the municipality's staff. Their answer will appear here."
+    ),
 }
 
 
@@ -557,7 +581,7 @@ def exchange_step(request: AuthenticatedRequest, exchange_id: int, step: str) ->
     """Accept (with a meeting place), decline, cancel, confirm the handover, confirm the return,
     say a loan is late. A refusal (a step its state no longer allows…) shows the page again
     with the reason; nothing changed."""
-    if step not in STEP_DONE or step == "review":
+    if step not in STEP_DONE or step in ("review", "problem"):
         raise Http404
     found = _exchange_or_404(request, exchange_id)
     user = request.user
@@ -655,3 +679,24 @@ def exchange_review(request: AuthenticatedRequest, exchange_id: int) -> HttpResp
             return _exchange_page(request, found, forms={"review": form}, status=400)
         return _exchange_page(request, found, error=str(error.message), status=400)
     return _after_step(request, exchange_id, "review")
+
+
+@require_POST
+@municipality_view
+@module_required(MODULE)
+@login_required
+def exchange_problem(request: AuthenticatedRequest, exchange_id: int) -> HttpResponse:
+    """Either side reports a problem to the municipality's staff, once the exchange was
+    accepted; a refusal (not accepted yet, one report already open) shows the page again."""
+    found = _exchange_or_404(request, exchange_id)
+    form = ProblemForm(request.POST)
+    if not form.is_valid():
+        return _exchange_page(request, found, forms={"problem": form}, status=400)
+    try:
+        services.exchange_report_problem(actor=request.user, exchange=found, **form.cleaned_data)
+    except ApplicationError as error:
+        if error.extra.get("fields"):
+            form_error(form, error)
+            return _exchange_page(request, found, forms={"problem": form}, status=400)
+        return _exchange_page(request, found, error=str(error.message), status=400)
+    return _after_step(request, exchange_id, "problem")

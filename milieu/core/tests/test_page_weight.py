@@ -92,6 +92,7 @@ PAGES = [
     (NEWCOMER, "/en/brossard/newcomers/me/"),
     (STAFF, "/fr/brossard/staff/moderation/"),
     (STAFF, "/fr/brossard/staff/newcomers/"),
+    (STAFF, "/fr/brossard/staff/sharing/problems/"),
     (CITIZEN, "/fr/brossard/sharing/"),
     (CITIZEN, "/fr/brossard/sharing/?km=5&category=tools"),
     (CITIZEN, "/fr/brossard/sharing/new/"),

@@ -17,7 +17,14 @@ from milieu.core import geo
 from milieu.core.ratelimit import Limit
 from milieu.core.testing import assert_constant_queries, client_for
 from milieu.exchange import services
-from milieu.exchange.models import Exchange, ExchangeEvent, Listing, LoanDay, Review
+from milieu.exchange.models import (
+    Exchange,
+    ExchangeEvent,
+    ExchangeProblem,
+    Listing,
+    LoanDay,
+    Review,
+)
 
 from .factories import (
     CENTRE,
@@ -97,6 +104,7 @@ def _state() -> tuple:
         list(ExchangeEvent.objects.order_by("pk").values_list("pk", flat=True)),
         list(Review.objects.order_by("pk").values()),
         list(LoanDay.objects.order_by("pk").values_list("listing_id", "day")),
+        list(ExchangeProblem.objects.order_by("pk").values()),
     )
 
 
@@ -582,9 +590,24 @@ class World:
     people: dict[str, Any]
     drill: Listing
     asked: Exchange
+    problem: ExchangeProblem | None = None
 
     def path(self, template: str) -> str:
-        return template.format(slug=self.here.slug, listing=self.drill.pk, exchange=self.asked.pk)
+        return template.format(
+            slug=self.here.slug,
+            listing=self.drill.pk,
+            exchange=self.asked.pk,
+            problem=self.problem.pk if self.problem else 0,
+        )
+
+
+def _reported(world: World) -> None:
+    """A problem reported on another, accepted, exchange of the same town."""
+    owner, taker = neighbour(world.here), neighbour(world.here)
+    coat = listing(owner, world.here, kind="give", category=category("clothing"), title="Manteau")
+    asked = services.exchange_request(actor=taker, listing=coat)
+    services.exchange_accept(actor=owner, exchange=asked)
+    world.problem = services.exchange_report_problem(actor=taker, exchange=asked, reason="damaged")
 
 
 def _world() -> World:
@@ -616,6 +639,7 @@ MEMBERS_ASK = _expect(401, 201, 404, 201, 404)
 OWNER_ONLY = _expect(401, 403, 404, 403, 404)
 MINE_ONLY = _expect(401, 200, 200, 200, 200)  # each sees their own, here none
 PARTIES_ONLY = _expect(401, 404, 404, 404, 404)
+STAFF_READ = _expect(401, 403, 403, 200, 403)
 LISTING = "/municipalities/{slug}/exchange/listings/{listing}"
 EXCHANGE = "/exchange/exchanges/{exchange}"
 
@@ -626,6 +650,7 @@ class Op:
     path: str
     expect: dict[str, int]
     payload: Callable[[], Any] | None = None
+    setup: Callable[[World], None] | None = None
 
 
 MATRIX = [
@@ -650,12 +675,23 @@ MATRIX = [
     Op("POST", EXCHANGE + "/return", PARTIES_ONLY),
     Op("POST", EXCHANGE + "/late", PARTIES_ONLY, lambda: {}),
     Op("POST", EXCHANGE + "/review", PARTIES_ONLY, lambda: {"rating": 5}),
+    Op("POST", EXCHANGE + "/problems", PARTIES_ONLY, lambda: {"reason": "no_show"}),
+    Op("GET", "/municipalities/{slug}/exchange/problems", STAFF_READ, setup=_reported),
+    Op(
+        "POST",
+        "/municipalities/{slug}/exchange/problems/{problem}/resolve",
+        STAFF_READ,
+        lambda: {"status": "resolved", "note": "Vu"},
+        setup=_reported,
+    ),
 ]
 
 
 @pytest.mark.parametrize("op", MATRIX, ids=lambda op: f"{op.method} {op.path}")
 def test_every_operation_answers_each_kind_of_actor_as_the_matrix_says(op):
     world = _world()
+    if op.setup is not None:
+        op.setup(world)
     for actor in ACTORS:
         before = _state()
         payload = op.payload() if op.payload else None
@@ -684,7 +720,9 @@ def test_every_operation_of_the_sharing_api_has_an_entry_in_the_matrix():
     listed = {
         (
             op.method,
-            op.path.replace("{listing}", "{listing_id}").replace("{exchange}", "{exchange_id}"),
+            op.path.replace("{listing}", "{listing_id}")
+            .replace("{exchange}", "{exchange_id}")
+            .replace("{problem}", "{problem_id}"),
         )
         for op in MATRIX
     }

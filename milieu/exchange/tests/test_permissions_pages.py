@@ -4,8 +4,8 @@ status code, `login` for a redirect to log in, `done` for any other redirect: th
 work). Every refusal is proven to have changed none of the module's rows, every allowed write
 to have changed some (but the search's position, which only redirects).
 
-A page of the `exchange` namespace without its entry fails `test_every_page_has_an_entry`:
-nobody adds a page without deciding who may use it.
+A page of the `exchange` or `exchange_staff` namespace without its entry fails
+`test_every_page_has_an_entry`: nobody adds a page without deciding who may use it.
 """
 
 from collections.abc import Callable
@@ -19,7 +19,14 @@ from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import with_role
 from milieu.core.testing import client_for
 from milieu.exchange import services
-from milieu.exchange.models import Exchange, ExchangeEvent, Listing, LoanDay, Review
+from milieu.exchange.models import (
+    Exchange,
+    ExchangeEvent,
+    ExchangeProblem,
+    Listing,
+    LoanDay,
+    Review,
+)
 
 from .factories import EAST_1_KM, days, listing, neighbour, town
 
@@ -46,6 +53,7 @@ class World:
     actors: dict[str, Any]
     listing: Listing
     exchange: Exchange
+    problem: ExchangeProblem | None = None
 
 
 @pytest.fixture
@@ -74,6 +82,13 @@ def _accepted(world: World) -> None:
     )
 
 
+def _reported(world: World) -> None:
+    _accepted(world)
+    world.problem = services.exchange_report_problem(
+        actor=world.actors["requester"], exchange=world.exchange, reason="no_show"
+    )
+
+
 LISTING_FORM = {
     "kind": "lend",
     "category": "power-tools",
@@ -89,7 +104,7 @@ LISTING_FORM = {
 
 @dataclass(frozen=True)
 class Op:
-    route: str  # the URL name, in the `exchange` namespace
+    route: str  # the URL name, in the `exchange` namespace (or `exchange_staff:…`)
     method: str
     expect: Callable[[str], int | str]  # actor -> outcome
     args: Callable[[World], list] = lambda w: []
@@ -107,6 +122,11 @@ class Op:
 def members(ok: int | str = 200) -> Callable[[str], int | str]:
     """Any member of the municipality; outsiders find nothing."""
     return lambda actor: LOGIN if actor == "anonymous" else ok if actor in MEMBERS else 404
+
+
+def staff_only(ok: int | str = 200) -> Callable[[str], int | str]:
+    """The municipality's staff (with MFA); anyone else is refused, as by every staff page."""
+    return lambda actor: LOGIN if actor == "anonymous" else ok if actor == "staff" else 403
 
 
 def owner_only(ok: int | str = DONE, other_members: int = 403) -> Callable[[str], int | str]:
@@ -137,6 +157,11 @@ def _listing(w: World) -> list:
 
 def _exchange(w: World) -> list:
     return [w.exchange.pk]
+
+
+def _problem(w: World) -> list:
+    assert w.problem is not None
+    return [w.problem.pk]
 
 
 def _step(step: str) -> Callable[[World], list]:
@@ -256,6 +281,33 @@ OPERATIONS = [
         data=lambda w: {"rating": "5"},
         label="not completed",
     ),
+    Op(
+        "exchange_problem",
+        "POST",
+        parties(owner=400, requester=400),
+        args=_exchange,
+        data=lambda w: {"reason": "no_show"},
+        label="not accepted",
+    ),
+    Op(
+        "exchange_problem",
+        "POST",
+        parties(owner=DONE, requester=DONE),
+        args=_exchange,
+        data=lambda w: {"reason": "damaged", "details": "Rayée"},
+        setup=_accepted,
+        label="accepted",
+    ),
+    Op("exchange_staff:problems", "GET", staff_only(), setup=_reported),
+    Op("exchange_staff:problem", "GET", staff_only(), args=_problem, setup=_reported),
+    Op(
+        "exchange_staff:problem",
+        "POST",
+        staff_only(DONE),
+        args=_problem,
+        data=lambda w: {"status": "resolved", "note": "Réglé"},
+        setup=_reported,
+    ),
 ]
 
 
@@ -267,6 +319,7 @@ def _rows() -> dict[str, list]:
         "events": list(ExchangeEvent.objects.order_by("pk").values()),
         "days": list(LoanDay.objects.order_by("pk").values()),
         "reviews": list(Review.objects.order_by("pk").values()),
+        "problems": list(ExchangeProblem.objects.order_by("pk").values()),
     }
 
 
@@ -281,7 +334,8 @@ def _outcome(response) -> int | str:
 def test_matrix(world, op: Op, actor: str):
     if op.setup is not None:
         op.setup(world)
-    path = reverse(f"exchange:{op.route}", args=[world.here.slug, *op.args(world)])
+    name = op.route if ":" in op.route else f"exchange:{op.route}"
+    path = reverse(name, args=[world.here.slug, *op.args(world)])
     client = client_for(world.actors[actor])
     before = _rows()
     if op.method == "GET":
@@ -301,7 +355,7 @@ def test_matrix(world, op: Op, actor: str):
 def test_outsiders_and_visitors_change_nothing_anywhere():
     for op in OPERATIONS:
         for actor in ("anonymous", *OUTSIDERS):
-            assert op.expect(actor) in (LOGIN, 404), op.name
+            assert op.expect(actor) in (LOGIN, 403, 404), op.name
 
 
 # --- Every page has its entry -------------------------------------------------------------------
@@ -329,9 +383,9 @@ def _methods(view) -> set[str]:
 
 def test_every_page_has_an_entry():
     pages = {
-        (name, method)
+        (name if namespace == "exchange" else f"{namespace}:{name}", method)
         for namespace, name, view in _patterns(get_resolver())
-        if namespace == "exchange"
+        if namespace in ("exchange", "exchange_staff")
         for method in _methods(view)
     }
     covered = {(op.route, op.method) for op in OPERATIONS}
