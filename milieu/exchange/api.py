@@ -14,10 +14,11 @@ with its meeting place, its timeline and the other side's reputation. A listing 
 owner's reputation to those who may see the listing; there is no lookup of a person's reputation
 by id.
 
-The handover code is shown to the owner only, while the exchange is accepted: it is what the
-owner's phone shows as a QR code, and the requester who scans it confirms the handover for both
-sides. A code known to both would let either side alone say that both did (a lender could then
-flag as late a loan never handed over); the owner cannot use it themselves.
+The handover code is shown, while the exchange is accepted, only to the side that receives the
+object or the service (`Exchange.receiver_id`: the requester, or the owner of a service
+requested): it is what their phone shows as a QR code, and the other side, who scans it,
+confirms the handover for both. A code known to both would let either side alone say that both
+did (a lender could then flag as late a loan never handed over); its holder cannot use it.
 
 Problems. Either side of an exchange reports one once it was accepted; the other side is not
 told (the parties' timeline leaves out the problems' audit rows). The municipality's staff with

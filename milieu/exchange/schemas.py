@@ -286,8 +286,8 @@ class HandoverIn(Schema):
     code: str = Field(
         "",
         description=(
-            "The requester: the code of the QR code the owner shows, which confirms the handover "
-            "for both sides. Without it, I confirm my own side."
+            "The provider: the code of the QR code the receiving side shows, which confirms the "
+            "handover for both sides. Without it, I confirm my own side."
         ),
     )
 
