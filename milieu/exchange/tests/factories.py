@@ -24,6 +24,7 @@ EAST_12_KM = (45.4584, -73.3120)
 
 def town(**kwargs):
     """A municipality with the sharing module on, and a district at `CENTRE`."""
+    ensure_categories()
     number = next(_numbers)
     municipality = MunicipalityFactory(
         slug=kwargs.pop("slug", f"ville-partage-{number}"),
@@ -65,18 +66,20 @@ def screened(municipality, **kwargs):
     return user
 
 
-def category(slug: str) -> Category:
-    """A category of the tree that the data migration loads (loaded again if a test that
-    flushed the database, `transaction=True`, ran before)."""
-    found = Category.objects.filter(slug=slug).first()
-    if found is None:
+def ensure_categories() -> None:
+    """The tree that the data migration loads, loaded again if a test that flushed the database
+    (`transaction=True`) ran before in this process."""
+    if not Category.objects.exists():
         import importlib
 
         from django.apps import apps
 
         importlib.import_module("milieu.exchange.migrations.0002_category_tree").load(apps, None)
-        found = Category.objects.get(slug=slug)
-    return found
+
+
+def category(slug: str) -> Category:
+    ensure_categories()
+    return Category.objects.get(slug=slug)
 
 
 def listing(owner, municipality, *, at=CENTRE, **fields):

@@ -26,7 +26,8 @@ def _about(km: int) -> str:
 
 def _search(user, municipality) -> str:
     """The search's result rows, as `user` sees them."""
-    path = reverse("exchange:listings", kwargs={"municipality_slug": municipality.slug})
+    with translation.override("fr"):
+        path = reverse("exchange:listings", kwargs={"municipality_slug": municipality.slug})
     response = client_for(user).get(path)
     assert response.status_code == 200
     page = response.content.decode()
