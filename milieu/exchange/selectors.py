@@ -102,6 +102,18 @@ def listing_list(
     return listings.order_by("-created_at", "-pk")
 
 
+def my_listing_list(*, owner, municipality) -> QuerySet[Listing]:
+    """Every listing of `owner` in `municipality`, whatever its status (paused and closed ones
+    too: the search shows active ones only), newest first."""
+    if not may_take_part(owner, municipality):
+        raise NotFound(_("This page does not exist."))
+    return (
+        Listing.objects.filter(municipality=municipality, owner=owner)
+        .select_related("category__parent")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def listing_get(*, visible_to, municipality, listing_id: int) -> Listing:
     listing = (
         Listing.objects.select_related("category__parent", "owner", "municipality")

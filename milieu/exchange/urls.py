@@ -8,6 +8,7 @@ app_name = "exchange"
 urlpatterns: list = [
     path("", views.listings, name="listings"),
     path("new/", views.listing_create, name="listing_create"),
+    path("mine/", views.my_listings, name="my_listings"),
     path("<int:listing_id>/", views.listing, name="listing"),
     path("<int:listing_id>/edit/", views.listing_edit, name="listing_edit"),
     path("<int:listing_id>/status/", views.listing_status, name="listing_status"),

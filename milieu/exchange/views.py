@@ -415,6 +415,22 @@ def exchanges(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@require_GET
+@municipality_view
+@module_required(MODULE)
+@login_required
+def my_listings(request: AuthenticatedRequest) -> HttpResponse:
+    """What I list here, in every status: where a paused or closed listing is found again."""
+    _member_or_404(request)
+    found = selectors.my_listing_list(owner=request.user, municipality=request.municipality)
+    page = Paginator(found, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "exchange/my_listings.html",
+        {"municipality": request.municipality, "page": page, "listings": list(page), "query": ""},
+    )
+
+
 def _exchange_or_404(request: AuthenticatedRequest, exchange_id: int) -> Exchange:
     try:
         found = selectors.exchange_get(visible_to=request.user, exchange_id=exchange_id)

@@ -97,6 +97,7 @@ PAGES = [
     (CITIZEN, "/fr/brossard/sharing/?km=5&category=tools"),
     (CITIZEN, "/fr/brossard/sharing/new/"),
     (CITIZEN, "/fr/brossard/sharing/exchanges/"),
+    (CITIZEN, "/fr/brossard/sharing/mine/"),
     (NEWCOMER, "/en/brossard/sharing/"),
 ]
 

@@ -203,6 +203,7 @@ OPERATIONS = [
         },
     ),
     Op("exchanges", "GET", members()),
+    Op("my_listings", "GET", members()),
     Op("exchange", "GET", parties(owner=200, requester=200), args=_exchange),
     Op(
         "exchange_step",

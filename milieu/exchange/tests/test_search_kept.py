@@ -31,7 +31,8 @@ def _search(user, municipality) -> str:
     response = client_for(user).get(path)
     assert response.status_code == 200
     page = response.content.decode()
-    return page[page.index('<ul class="listing-list">') :]
+    start = page.find('<ul class="listing-list">')
+    return page[start:] if start >= 0 else ""
 
 
 def test_each_reader_sees_their_own_distance_and_the_latest_title():
@@ -56,3 +57,37 @@ def test_each_reader_sees_their_own_distance_and_the_latest_title():
     services.listing_update(actor=owner, listing=drill, title="Perceuse 18 V")
     page = _search(near, municipality)
     assert "Perceuse 18 V" in page and "Perceuse sans fil" not in page
+
+
+def test_an_owner_finds_a_paused_listing_in_my_listings_only():
+    municipality = town()
+    owner, reader = neighbour(municipality), neighbour(municipality)
+    drill = listing(owner, municipality, title="Perceuse sans fil")
+    services.listing_set_status(actor=owner, listing=drill, status="paused")
+    assert "Perceuse sans fil" not in _search(owner, municipality)
+    with translation.override("fr"):
+        mine = reverse("exchange:my_listings", kwargs={"municipality_slug": municipality.slug})
+    page = client_for(owner).get(mine).content.decode()
+    assert "Perceuse sans fil" in page
+    assert (
+        reverse(
+            "exchange:listing",
+            kwargs={"municipality_slug": municipality.slug, "listing_id": drill.pk},
+        ).split("/", 2)[2]
+        in page
+    )
+    assert "Perceuse sans fil" not in client_for(reader).get(mine).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_my_listings_reads_a_constant_number_of_queries(count, django_assert_max_num_queries):
+    municipality = town()
+    owner = neighbour(municipality)
+    for n in range(count):
+        listing(owner, municipality, title=f"Objet {n}")
+    with translation.override("fr"):
+        mine = reverse("exchange:my_listings", kwargs={"municipality_slug": municipality.slug})
+    client = client_for(owner)
+    client.get(mine)  # the person's cached facts
+    with django_assert_max_num_queries(8):
+        assert client.get(mine).status_code == 200
