@@ -12,7 +12,6 @@ exactly, each looked up in the column of its resolution.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import h3
 from django.db.models import Q
@@ -77,7 +76,3 @@ def rounded_km(first: str, second: str) -> int:
     """What a page shows of a distance: whole kilometres, at least 1 (a cell is about 1 km
     across, so anything finer would pretend to more than is known)."""
     return max(1, math.ceil(distance_km(first, second)))
-
-
-def cells_of(points: Iterable[tuple[float, float]]) -> list[str]:
-    return [cell_at(latitude, longitude) for latitude, longitude in points]

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from milieu.community.permissions import blocked_either_way
 from milieu.core import geo, ratelimit
-from milieu.core.errors import ApplicationError, Conflict, NotFound
+from milieu.core.errors import ApplicationError, Conflict
 from milieu.core.permissions import require
 from milieu.core.ratelimit import Limit
+from milieu.notifications.services import in_every_language
 
 from .models import (
     OBJECT_KINDS,
@@ -43,7 +44,7 @@ from .models import (
     Review,
     Terms,
 )
-from .permissions import may_provide, required_trust
+from .permissions import may_provide
 
 TOPIC = "exchanges"
 LONGEST_LOAN_DAYS = 60
@@ -250,19 +251,10 @@ def _refuse(exchange: Exchange, allowed: set[str]) -> None:
         )
 
 
-def _in_languages(make: Callable[[], str]) -> dict[str, str]:
-    """A text in every language of the site (`notify` picks the person's)."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = str(make())
-    return texts
-
-
 def _tell(exchange: Exchange, recipient_id: int, step: str, title: Callable[[], str]) -> None:
     """Tell the other side of `exchange` about `step`, once the transaction commits, on the
     channels they chose for the `exchanges` topic, with a link to the exchange's page."""
-    titles = _in_languages(title)
+    titles = in_every_language(title)
 
     def send() -> None:
         from milieu.accounts.models import User
@@ -592,18 +584,6 @@ def loan_reminders_send(*, today: date | None = None) -> int:
     return reminded
 
 
-def exchange_get_for(actor, exchange_id: int) -> Exchange:
-    """The exchange if `actor` is one of its sides."""
-    exchange = (
-        Exchange.objects.select_related("listing__category__parent", "municipality")
-        .filter(pk=exchange_id)
-        .first()
-    )
-    if exchange is None or not actor.has_perm("exchange.view_exchange", exchange):
-        raise NotFound(_("This exchange does not exist."))
-    return exchange
-
-
 # --- Reviews --------------------------------------------------------------------------------------
 
 
@@ -735,21 +715,3 @@ def exchange_problem_resolve(
             lambda: _("The municipality answered your report about “%(title)s”") % {"title": title},
         )
     return problem
-
-
-__all__ = [
-    "exchange_accept",
-    "exchange_cancel",
-    "exchange_confirm_handover",
-    "exchange_confirm_return",
-    "exchange_decline",
-    "exchange_flag_late",
-    "exchange_problem_resolve",
-    "exchange_report_problem",
-    "exchange_request",
-    "listing_create",
-    "listing_set_status",
-    "listing_update",
-    "required_trust",
-    "review_create",
-]

@@ -1,9 +1,10 @@
 """Writes of the notifications app. `notify` is the one way the platform reaches a person."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -76,6 +77,16 @@ def deliver_due(*, now=None) -> int:
     for start in range(0, len(due), TASK_BATCH):
         deliver.enqueue(delivery_ids=due[start : start + TASK_BATCH])
     return len(due)
+
+
+def in_every_language(make: Callable[[], str]) -> dict[str, str]:
+    """A text for `notify`, written in each language of the site (`make` is called once per
+    language, with that language active); `notify` picks the person's."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(make())
+    return texts
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ cannot flood the moderators with reports in retaliation.
 from collections.abc import Callable
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from milieu.core import ratelimit
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.core.permissions import require
+from milieu.notifications.services import in_every_language
 from milieu.territory.models import Municipality
 
 from .. import handles, netiquette, search
@@ -59,15 +59,6 @@ Action = ModerationAction.Action
 
 def _field_error(field: str, message) -> ApplicationError:
     return ApplicationError(message, code="validation", extra={"fields": {field: [message]}})
-
-
-def _in_every_language(make: Callable[[], str]) -> dict[str, str]:
-    """A text for `notify`, written in each language of the site."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = str(make())
-    return texts
 
 
 def _url(name: str, language: str, **kwargs) -> str:
@@ -517,8 +508,8 @@ def _notify_subject(record: ModerationAction, found: Target, *, until) -> None:
         user=subject,
         topic="moderation",
         key=f"moderation:{record.pk}",
-        title=_in_every_language(title),
-        body=_in_every_language(body),
+        title=in_every_language(title),
+        body=in_every_language(body),
         url=_subject_url(record, found, subject.preferred_language),
         municipality=municipality,
     )
@@ -561,7 +552,7 @@ def _notify_reporter(report: Report, municipality: Municipality) -> None:
         user=reporter,
         topic="moderation",
         key=f"report:{report.pk}:closed",
-        title=_in_every_language(title),
-        body=_in_every_language(body),
+        title=in_every_language(title),
+        body=in_every_language(body),
         municipality=municipality,
     )

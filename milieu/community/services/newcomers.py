@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from milieu.core.errors import ApplicationError, Conflict, NotFound
 from milieu.core.permissions import require
+from milieu.notifications.services import in_every_language
 from milieu.territory.models import District, Municipality
 
 from .. import choices, handles, matching
@@ -196,15 +197,6 @@ def buddy_profile_save(
 # --- Notifications ------------------------------------------------------------------------------
 
 
-def _in_languages(make: Callable[[], str]) -> dict[str, str]:
-    """A text in every language of the site (`notify` picks the person's)."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = str(make())
-    return texts
-
-
 def _url(user, name: str, **kwargs) -> str:
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         return reverse(name, kwargs=kwargs)
@@ -226,7 +218,7 @@ def _tell(
     who proposed it gets the back-office page, its two people their own."""
     from milieu.notifications.services import notify
 
-    titles, bodies = _in_languages(title), _in_languages(body)
+    titles, bodies = in_every_language(title), in_every_language(body)
     party_ids = {pairing.newcomer.user_id, pairing.buddy.user_id}
     recipients = list({user.pk: user for user in users if user is not None}.values())
 
@@ -574,8 +566,8 @@ def _checkin(pairing: Pairing, now: dt.datetime) -> bool:
         ).update(next_checkin_at=next_at, checkins_sent=F("checkins_sent") + 1)
         if not moved:  # ended, or reminded by a concurrent run
             return False
-        titles = _in_languages(lambda: _("How is your pairing going?"))
-        bodies = _in_languages(
+        titles = in_every_language(lambda: _("How is your pairing going?"))
+        bodies = in_every_language(
             lambda: _(
                 "It is time for a check-in: meet or write to each other. If something is wrong, "
                 "you can end the pairing or tell the coordinator."
