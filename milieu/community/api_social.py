@@ -14,9 +14,9 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
-from milieu.core import caching
+from milieu.core import caching, pictures
 from milieu.core.http import AuthenticatedRequest
-from milieu.core.schemas import ErrorOut
+from milieu.core.schemas import ErrorOut, PictureOut
 from milieu.territory import selectors as territory_selectors
 
 from .forms_social import page_language
@@ -33,7 +33,6 @@ from .schemas_social import (
     GroupPatch,
     MemberOut,
     MemberPageOut,
-    PictureOut,
     PostIn,
     PostOut,
     PostPatch,
@@ -69,27 +68,15 @@ def _person(user) -> dict | None:
 
 
 def _picture(request: HttpRequest, post: Post, image: PostImage) -> dict:
-    url = request.build_absolute_uri(
-        reverse(
-            "community:post_image",
-            kwargs={
-                "municipality_slug": post.municipality.slug,
-                "post_id": post.pk,
-                "image_id": image.pk,
-            },
-        )
+    url = reverse(
+        "community:post_image",
+        kwargs={
+            "municipality_slug": post.municipality.slug,
+            "post_id": post.pk,
+            "image_id": image.pk,
+        },
     )
-    thumb_width, thumb_height = selectors.thumbnail_size(image.width, image.height)
-    return {
-        "id": image.pk,
-        "url": url,
-        "thumbnail_url": f"{url}?size=small",
-        "width": image.width,
-        "height": image.height,
-        "thumbnail_width": thumb_width,
-        "thumbnail_height": thumb_height,
-        "alt_text": image.alt_text,
-    }
+    return pictures.as_dict(image, request.build_absolute_uri(url))
 
 
 def _place(obj) -> dict | None:

@@ -1,14 +1,18 @@
 """Forms of the social pages. They check the shape of what was typed; the services decide the
 rest (and their refusals are put back on the form, which keeps what was typed)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from milieu.core.pictures import PictureFields
+
 from . import choices
 from .models import MAX_COMMENT_CHARS, MAX_POST_CHARS, MAX_POST_IMAGES, Group, PostImage
-from .services.social import MAX_ALT_CHARS, MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME, Upload
+from .services.social import MAX_GROUP_DESCRIPTION, MAX_GROUP_NAME
 
 SITE_LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
@@ -34,7 +38,7 @@ class LanguageField(forms.ChoiceField):
         super().__init__(choices=language_choices, **kwargs)
 
 
-class PostForm(forms.Form):
+class PostForm(PictureFields, forms.Form):
     """A new post, with up to four pictures, each with its description."""
 
     body = forms.CharField(
@@ -44,45 +48,12 @@ class PostForm(forms.Form):
     )
     language = LanguageField()
 
-    def __init__(self, *args, picture_slots: int = MAX_POST_IMAGES, **kwargs) -> None:
+    def __init__(
+        self, *args, picture_slots: int = MAX_POST_IMAGES, kept: Sequence[PostImage] = (), **kwargs
+    ) -> None:
         kwargs.setdefault("initial", {}).setdefault("language", page_language())
         super().__init__(*args, **kwargs)
-        self.picture_slots = picture_slots
-        for number in range(1, picture_slots + 1):
-            self.fields[f"image_{number}"] = forms.FileField(
-                label=_("Picture %(number)d") % {"number": number},
-                required=False,
-                widget=forms.ClearableFileInput(
-                    attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-                ),
-            )
-            self.fields[f"alt_{number}"] = forms.CharField(
-                label=_("Description of picture %(number)d") % {"number": number},
-                help_text=_("What the picture shows, for people who cannot see it."),
-                max_length=MAX_ALT_CHARS,
-                required=False,
-            )
-
-    def picture_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [
-            (self[f"image_{number}"], self[f"alt_{number}"])
-            for number in range(1, self.picture_slots + 1)
-        ]
-
-    def uploads(self) -> list[Upload]:
-        return [
-            Upload(
-                file=self.cleaned_data[f"image_{number}"],
-                alt_text=self.cleaned_data.get(f"alt_{number}", ""),
-                field=f"image_{number}",
-                alt_field=f"alt_{number}",
-            )
-            for number in range(1, self.picture_slots + 1)
-            if self.cleaned_data.get(f"image_{number}")
-        ]
-
-    def had_files(self) -> bool:
-        return bool(self.files)
+        self.add_picture_fields(picture_slots, kept=kept)
 
 
 class PostEditForm(PostForm):
@@ -90,32 +61,7 @@ class PostEditForm(PostForm):
     pictures up to four."""
 
     def __init__(self, *args, images: list[PostImage], **kwargs) -> None:
-        self.images = images
-        super().__init__(*args, picture_slots=MAX_POST_IMAGES - len(images), **kwargs)
-        for image in images:
-            self.fields[f"alt_existing_{image.pk}"] = forms.CharField(
-                label=_("Description of this picture"),
-                max_length=MAX_ALT_CHARS,
-                required=False,
-                initial=image.alt_text,
-            )
-            self.fields[f"remove_{image.pk}"] = forms.BooleanField(
-                label=_("Remove this picture"), required=False
-            )
-
-    def existing_fields(self) -> list[tuple[PostImage, forms.BoundField, forms.BoundField]]:
-        return [
-            (image, self[f"alt_existing_{image.pk}"], self[f"remove_{image.pk}"])
-            for image in self.images
-        ]
-
-    def alt_texts(self) -> dict[int, str]:
-        return {
-            image.pk: self.cleaned_data.get(f"alt_existing_{image.pk}", "") for image in self.images
-        }
-
-    def removed(self) -> list[int]:
-        return [image.pk for image in self.images if self.cleaned_data.get(f"remove_{image.pk}")]
+        super().__init__(*args, picture_slots=MAX_POST_IMAGES - len(images), kept=images, **kwargs)
 
 
 class CommentForm(forms.Form):

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from milieu.core.schemas import PictureOut
+
 
 class AuthorOut(Schema):
     handle: str | None = Field(None, description="For mentions (`@handle`) and the profile.")
@@ -14,17 +16,6 @@ class PlaceOut(Schema):
     id: int
     slug: str
     name: str
-
-
-class PictureOut(Schema):
-    id: int
-    url: str = Field(..., description="The picture (at most 1600 px), for those who may read it.")
-    thumbnail_url: str = Field(..., description="The copy for lists (at most 480 px).")
-    width: int
-    height: int
-    thumbnail_width: int
-    thumbnail_height: int
-    alt_text: str
 
 
 class PostOut(Schema):

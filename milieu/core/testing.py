@@ -6,6 +6,7 @@ The query budget (issue 6): at most 12 SQL queries per page, whatever the length
 the budget, and that the page really shows the items (so that an empty list cannot pass).
 """
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -16,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
+from PIL import ExifTags, Image
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
@@ -138,3 +140,38 @@ def _assert_shown(url: str, body: str, markers: list[str]) -> None:
 
     missing = [m for m in markers if not found(m)]
     assert not missing, f"{url} does not show {missing[:5]} ({len(missing)} missing)"
+
+
+# --- Pictures -------------------------------------------------------------------------------------
+
+
+def jpeg_bytes(width: int = 64, height: int = 48, colour=(200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def upload_file(data: bytes | None = None, name: str = "photo.jpg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data or jpeg_bytes(), content_type="image/jpeg")
+
+
+def camera_photo() -> bytes:
+    """A 60 x 40 photo stored sideways (EXIF orientation 6: turn it a quarter clockwise to see
+    it), its left half red and its right half blue, with the GPS position and the camera of
+    the person who took it."""
+    picture = Image.new("RGB", (60, 40), (220, 20, 20))
+    picture.paste((20, 20, 220), (30, 0, 60, 40))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Serial 123456"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (46.0, 53.0, 30.5)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
+    gps[ExifTags.GPS.GPSLongitude] = (79.0, 5.0, 12.0)
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", exif=exif, quality=95)
+    return out.getvalue()

@@ -33,22 +33,33 @@ import binascii
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from milieu.accounts.models import TrustLevel
-from milieu.core import geo, modules
+from milieu.core import geo, modules, pictures
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
-from milieu.core.schemas import ErrorOut
+from milieu.core.pictures import Upload
+from milieu.core.schemas import ErrorOut, PictureOut
 from milieu.territory import selectors as territory_selectors
 
 from . import selectors, services
-from .models import Category, Exchange, ExchangeProblem, ExchangeState, Listing, Review
+from .models import (
+    Category,
+    Exchange,
+    ExchangeProblem,
+    ExchangeState,
+    Listing,
+    ListingPhoto,
+    Review,
+)
 from .permissions import MODULE, required_trust
 from .schemas import (
     PROBLEM_STATUS_PATTERN,
@@ -67,6 +78,7 @@ from .schemas import (
     ListingsQuery,
     ListingStatusIn,
     NearQuery,
+    PhotoPatch,
     ProblemIn,
     ProblemOut,
     ProblemPageOut,
@@ -231,7 +243,20 @@ def _listing(request: AuthenticatedRequest, listing: Listing, origin: str) -> di
         "is_mine": listing.owner_id == request.user.pk,
         "distance_km": geo.rounded_km(origin, listing.cell),
         "requires_screening": _screening(listing.category),
+        "photos": [_photo(request, listing, photo) for photo in listing.photos.all()],
     }
+
+
+def _photo(request: AuthenticatedRequest, listing: Listing, photo: ListingPhoto) -> dict:
+    url = reverse(
+        "exchange:listing_photo",
+        kwargs={
+            "municipality_slug": listing.municipality.slug,
+            "listing_id": listing.pk,
+            "photo_id": photo.pk,
+        },
+    )
+    return pictures.as_dict(photo, request.build_absolute_uri(url))
 
 
 def _listing_detail(request: AuthenticatedRequest, listing: Listing, origin: str) -> dict:
@@ -395,6 +420,7 @@ def listing_list(request: AuthenticatedRequest, slug: str, query: Query[Listings
         visible_to=request.user, municipality=municipality, filters=filters
     )
     items, next_cursor = _page(listings, "created_at", query.cursor, query.limit)
+    prefetch_related_objects(items, "photos")
     for listing in items:
         listing.municipality = municipality
     return {
@@ -459,6 +485,52 @@ def listing_update(
     services.listing_update(actor=request.user, listing=listing, **fields)
     shown = _listing_by_id(request, municipality, listing_id)
     return _listing_detail(request, shown, selectors.home_cell(request.user, municipality))
+
+
+@router.post(f"{MUNICIPAL}/listings/{{listing_id}}/photos", response={201: PictureOut, **ERRORS})
+def listing_photo_add(
+    request: AuthenticatedRequest,
+    slug: str,
+    listing_id: int,
+    file: File[UploadedFile],
+    alt_text: Form[str] = "",
+):
+    """Add a photo to my listing (multipart: `file`, a JPEG, PNG, WebP or GIF of at most
+    10 MB, and `alt_text`, what it shows). Four photos at most; the photo is re-encoded and
+    loses its EXIF and GPS data, so it cannot tell where it was taken."""
+    municipality = _municipality(slug)
+    listing = _listing_by_id(request, municipality, listing_id)
+    upload = Upload(file=file, alt_text=alt_text, field="file", alt_field="alt_text")
+    (photo,) = services.listing_photos_change(actor=request.user, listing=listing, uploads=[upload])
+    return Status(201, _photo(request, listing, photo))
+
+
+@router.patch(
+    f"{MUNICIPAL}/listings/{{listing_id}}/photos/{{photo_id}}",
+    response={200: PictureOut, **ERRORS},
+)
+def listing_photo_describe(
+    request: AuthenticatedRequest, slug: str, listing_id: int, photo_id: int, payload: PhotoPatch
+):
+    """Describe a photo of my listing again."""
+    municipality = _municipality(slug)
+    listing = _listing_by_id(request, municipality, listing_id)
+    services.listing_photos_change(
+        actor=request.user, listing=listing, alt_texts={photo_id: payload.alt_text}
+    )
+    photo = next(p for p in selectors.listing_photos(listing) if p.pk == photo_id)
+    return _photo(request, listing, photo)
+
+
+@router.delete(
+    f"{MUNICIPAL}/listings/{{listing_id}}/photos/{{photo_id}}", response={204: None, **ERRORS}
+)
+def listing_photo_remove(request: AuthenticatedRequest, slug: str, listing_id: int, photo_id: int):
+    """Remove a photo of my listing."""
+    municipality = _municipality(slug)
+    listing = _listing_by_id(request, municipality, listing_id)
+    services.listing_photos_change(actor=request.user, listing=listing, remove_ids=[photo_id])
+    return Status(204, None)
 
 
 @router.post(

@@ -8,7 +8,7 @@ only ever holds a cell, and a page never writes the coordinates back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -19,14 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 from milieu.accounts.models import TrustLevel
 from milieu.core import geo
+from milieu.core.pictures import PictureFields
 from milieu.territory.models import District, Municipality
 
 from .models import (
+    MAX_LISTING_PHOTOS,
     Category,
     Condition,
     ExchangeState,
     Listing,
     ListingKind,
+    ListingPhoto,
     ProblemReason,
     ProblemStatus,
     Terms,
@@ -159,8 +162,10 @@ class ListingFilterForm(forms.Form):
         return {name: value for name, value in values.items() if value}
 
 
-class ListingForm(forms.Form):
-    """A listing's details. The kind is chosen once (`with_kind`), when the listing is made."""
+class ListingForm(PictureFields, forms.Form):
+    """A listing's details and photos (`core.pictures.PictureFields`: up to four, each with its
+    description; for a listing made before, its photos can be described again or removed). The
+    kind is chosen once (`with_kind`), when the listing is made."""
 
     kind = forms.ChoiceField(
         label=_("What do you list?"), choices=ListingKind.choices, widget=forms.RadioSelect
@@ -213,11 +218,13 @@ class ListingForm(forms.Form):
         districts: list[District],
         with_kind: bool = True,
         listing: Listing | None = None,
+        photos: Sequence[ListingPhoto] = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
         self.listing = listing
+        self.add_picture_fields(MAX_LISTING_PHOTOS - len(photos), kept=list(photos))
         self.categories = {category.slug: category for category in categories}
         self.districts = {f"district-{district.pk}": district for district in districts}
         if not with_kind:
@@ -293,6 +300,14 @@ class ListingForm(forms.Form):
         if "kind" in self.fields:
             fields["kind"] = data.get("kind")
         return fields
+
+    def photo_fields(self) -> dict[str, Any]:
+        """The photos sent, described and removed, as `services.listing_update` takes them."""
+        return {
+            "uploads": self.uploads(),
+            "alt_texts": self.alt_texts(),
+            "remove_photo_ids": self.removed(),
+        }
 
 
 class RequestForm(forms.Form):

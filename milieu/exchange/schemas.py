@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from milieu.core.schemas import PictureOut
+
 from .models import ExchangeState, ListingKind, ProblemReason, ProblemStatus
 from .selectors import DISTANCES_KM
 
@@ -77,6 +79,13 @@ class ListingOut(Schema):
     requires_screening: bool = Field(
         ..., description="Its provider needs a background check (see the categories)."
     )
+    photos: list[PictureOut] = Field(
+        ..., description="Up to four, in their order; re-encoded without EXIF or GPS data."
+    )
+
+
+class PhotoPatch(Schema):
+    alt_text: str = Field(..., max_length=300, description="What the photo shows.")
 
 
 class ListingDetailOut(ListingOut):

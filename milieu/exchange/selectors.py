@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from milieu.accounts.models import Membership
@@ -21,12 +21,14 @@ from milieu.community.permissions import blocked_either_way
 from milieu.core import geo
 from milieu.core.errors import NotFound
 from milieu.core.permissions import require
+from milieu.core.pictures import thumbnail_size
 
 from .models import (
     Category,
     Exchange,
     ExchangeProblem,
     Listing,
+    ListingPhoto,
     ListingStatus,
     LoanDay,
     ProblemStatus,
@@ -99,7 +101,14 @@ def listing_list(
             day__gte=filters.available_from, day__lte=filters.available_until
         ).values("listing_id")
         listings = listings.exclude(pk__in=taken)
-    return listings.order_by("-created_at", "-pk")
+    return listings.annotate(cover_id=_cover()).order_by("-created_at", "-pk")
+
+
+def _cover() -> Subquery:
+    """The id of a listing's first photo (or null), for the list-sized copy shown in a list:
+    one subquery on the photos' index, not a query per row."""
+    first = ListingPhoto.objects.filter(listing=OuterRef("pk")).order_by("position", "pk")
+    return Subquery(first.values("pk")[:1])
 
 
 def my_listing_list(*, owner, municipality) -> QuerySet[Listing]:
@@ -110,6 +119,7 @@ def my_listing_list(*, owner, municipality) -> QuerySet[Listing]:
     return (
         Listing.objects.filter(municipality=municipality, owner=owner)
         .select_related("category__parent")
+        .annotate(cover_id=_cover())
         .order_by("-created_at", "-pk")
     )
 
@@ -123,6 +133,17 @@ def listing_get(*, visible_to, municipality, listing_id: int) -> Listing:
     if listing is None or not visible_to.has_perm("exchange.view_listing", listing):
         raise NotFound(_("This listing does not exist."))
     return listing
+
+
+def listing_photos(listing: Listing) -> list[ListingPhoto]:
+    """A listing's photos in their order (four at most), for a reader the caller has checked,
+    each with the size of its list-sized copy (`thumb_width`, `thumb_height`)."""
+    photos = list(ListingPhoto.objects.filter(listing=listing).order_by("position", "pk"))
+    for photo in photos:
+        photo.thumb_width, photo.thumb_height = thumbnail_size(  # type: ignore[attr-defined]
+            photo.width, photo.height
+        )
+    return photos
 
 
 def taken_days(*, listing: Listing, start: date, end: date) -> list[date]:

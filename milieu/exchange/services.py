@@ -9,7 +9,8 @@ that the exchange's state does not allow with a clear error, and writes an `Exch
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,13 +21,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from milieu.community.permissions import blocked_either_way
-from milieu.core import geo, ratelimit
-from milieu.core.errors import ApplicationError, Conflict
+from milieu.core import geo, pictures, ratelimit
+from milieu.core.errors import ApplicationError, Conflict, NotFound
 from milieu.core.permissions import require
+from milieu.core.pictures import Upload
 from milieu.core.ratelimit import Limit
 from milieu.notifications.services import in_every_language
 
 from .models import (
+    MAX_LISTING_PHOTOS,
     OBJECT_KINDS,
     SERVICE_KINDS,
     Category,
@@ -37,6 +40,7 @@ from .models import (
     ExchangeState,
     Listing,
     ListingKind,
+    ListingPhoto,
     ListingStatus,
     LoanDay,
     ProblemReason,
@@ -156,24 +160,38 @@ def _validate_listing(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def listing_create(*, actor, municipality, **fields: Any) -> Listing:
+def listing_create(
+    *, actor, municipality, uploads: Sequence[Upload] = (), **fields: Any
+) -> Listing:
     """A new listing of `actor` in `municipality`. `fields`: those of `LISTING_FIELDS`, with
     `cell` an H3 cell at `core.geo.RESOLUTION` (the page and the API make it from a district or
-    a shared position; an address is never asked)."""
+    a shared position; an address is never asked); `uploads`: up to four photos."""
     require(actor, "exchange.take_part", municipality)
     values = _validate_listing({name: fields.get(name) for name in LISTING_FIELDS})
     if values["kind"] != ListingKind.REQUEST_SERVICE and not may_provide(
         actor, values["category"], municipality
     ):
         raise _screening_error(values["category"])
+    prepared = _prepare_photos(uploads, already=0)
     ratelimit.hit("exchange:listing", actor.pk, limits=LIMITS["listing"])
     cells = geo.cell_columns(values.pop("cell"))
-    with transaction.atomic():
-        return Listing.objects.create(municipality=municipality, owner=actor, **values, **cells)
+    with _photos_kept_only_if_committed() as written, transaction.atomic():
+        listing = Listing.objects.create(municipality=municipality, owner=actor, **values, **cells)
+        written += _store_photos(listing, prepared, start=0)
+    return listing
 
 
-def listing_update(*, actor, listing: Listing, **fields: Any) -> Listing:
-    """Change a listing's details (its kind stays what it was)."""
+def listing_update(
+    *,
+    actor,
+    listing: Listing,
+    uploads: Sequence[Upload] = (),
+    alt_texts: dict[int, str] | None = None,
+    remove_photo_ids: Sequence[int] = (),
+    **fields: Any,
+) -> Listing:
+    """Change a listing's details (its kind stays what it was) and its photos: describe them
+    again (`alt_texts`, by photo id), remove some, add new ones (four in all)."""
     require(actor, "exchange.change_listing", listing)
     current = {name: getattr(listing, name) for name in LISTING_FIELDS}
     current["kind"] = listing.kind
@@ -182,12 +200,103 @@ def listing_update(*, actor, listing: Listing, **fields: Any) -> Listing:
     if listing.owner_provides and not may_provide(actor, values["category"], listing.municipality):
         raise _screening_error(values["category"])
     cells = geo.cell_columns(values.pop("cell"))
-    with transaction.atomic():
+    with _photos_kept_only_if_committed() as written, transaction.atomic():
+        written += _change_photos(
+            listing, uploads=uploads, alt_texts=alt_texts or {}, remove_ids=remove_photo_ids
+        )
         for name, value in {**values, **cells}.items():
             setattr(listing, name, value)
         listing.updated_at = timezone.now()
         listing.save()
     return listing
+
+
+# --- A listing's photos ---------------------------------------------------------------------------
+
+
+def _prepare_photos(uploads: Sequence[Upload], *, already: int) -> list[pictures.Prepared]:
+    """Every photo checked and re-encoded (`core.pictures`), before anything is written."""
+    return pictures.prepare(
+        uploads,
+        limit=MAX_LISTING_PHOTOS,
+        already=already,
+        too_many=_("A listing has at most %(count)d photos.") % {"count": MAX_LISTING_PHOTOS},
+    )
+
+
+def _store_photos(
+    listing: Listing, prepared: list[pictures.Prepared], *, start: int
+) -> list[ListingPhoto]:
+    return pictures.store(lambda _photo, _at: ListingPhoto(listing=listing), prepared, start=start)
+
+
+def _photo_storage():
+    return ListingPhoto._meta.get_field("image").storage
+
+
+@contextmanager
+def _photos_kept_only_if_committed() -> Iterator[list[ListingPhoto]]:
+    """The photos written inside the block (added to the yielded list) lose their files when
+    the block fails: a refused write leaves no file behind."""
+    written: list[ListingPhoto] = []
+    try:
+        yield written
+    except BaseException:
+        pictures.delete_files(_photo_storage(), pictures.files_of(written))
+        raise
+
+
+def _change_photos(
+    listing: Listing,
+    *,
+    uploads: Sequence[Upload],
+    alt_texts: dict[int, str],
+    remove_ids: Sequence[int],
+) -> list[ListingPhoto]:
+    """Inside a transaction: lock the listing (two additions at once cannot pass four photos),
+    describe, remove and add; the files of removed photos go after the commit. Returns the
+    photos added."""
+    Listing.objects.select_for_update().filter(pk=listing.pk).first()
+    current = list(ListingPhoto.objects.filter(listing=listing))
+    known = {photo.pk for photo in current}
+    if (set(alt_texts) | set(remove_ids)) - known:
+        raise NotFound(_("This photo does not exist."))
+    described = {
+        photo_id: pictures.clean_alt(text, field=f"alt_existing_{photo_id}")
+        for photo_id, text in alt_texts.items()
+    }
+    removing = [photo for photo in current if photo.pk in set(remove_ids)]
+    prepared = _prepare_photos(uploads, already=len(current) - len(removing))
+    for photo in current:
+        if photo not in removing and described.get(photo.pk, photo.alt_text) != photo.alt_text:
+            photo.alt_text = described[photo.pk]
+            photo.save(update_fields=["alt_text"])
+    if removing:
+        names = pictures.files_of(removing)
+        ListingPhoto.objects.filter(pk__in=[photo.pk for photo in removing]).delete()
+        transaction.on_commit(lambda: pictures.delete_files(_photo_storage(), names))
+    start = max((photo.position for photo in current), default=-1) + 1
+    return _store_photos(listing, prepared, start=start)
+
+
+def listing_photos_change(
+    *,
+    actor,
+    listing: Listing,
+    uploads: Sequence[Upload] = (),
+    alt_texts: dict[int, str] | None = None,
+    remove_ids: Sequence[int] = (),
+) -> list[ListingPhoto]:
+    """Add, describe or remove the photos of one's own listing (four at most); returns the
+    photos added."""
+    require(actor, "exchange.change_listing", listing)
+    with _photos_kept_only_if_committed() as written, transaction.atomic():
+        written += _change_photos(
+            listing, uploads=uploads, alt_texts=alt_texts or {}, remove_ids=remove_ids
+        )
+        listing.updated_at = timezone.now()
+        Listing.objects.filter(pk=listing.pk).update(updated_at=listing.updated_at)
+    return written
 
 
 def listing_set_status(*, actor, listing: Listing, status: str) -> Listing:

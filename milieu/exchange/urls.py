@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("mine/", views.my_listings, name="my_listings"),
     path("<int:listing_id>/", views.listing, name="listing"),
     path("<int:listing_id>/edit/", views.listing_edit, name="listing_edit"),
+    path("<int:listing_id>/photos/<int:photo_id>/", views.listing_photo, name="listing_photo"),
     path("<int:listing_id>/status/", views.listing_status, name="listing_status"),
     path("<int:listing_id>/request/", views.listing_request, name="listing_request"),
     path("exchanges/", views.exchanges, name="exchanges"),

@@ -23,7 +23,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from milieu.accounts.models import TrustLevel
 from milieu.accounts.selectors.profile import membership_get
 from milieu.accounts.views.card import qr_svg
-from milieu.core import geo
+from milieu.core import geo, pictures
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, form_error, municipality_view
 from milieu.core.modules import module_required
@@ -166,6 +166,8 @@ def _listing_form_page(
             "form": form,
             "listing": listing,
             "screening": screening,
+            # A refused form cannot give back the files it was sent: say to choose them again.
+            "pictures_lost": status >= 400 and form.had_files(),
         },
         status=status,
     )
@@ -182,16 +184,18 @@ def _listing_refused(form: ListingForm, error: ApplicationError) -> bool:
 
 
 def _listing_form(
-    request: AuthenticatedRequest, *, listing: Listing | None, data=None, initial=None
+    request: AuthenticatedRequest, *, listing: Listing | None, data=None, files=None, initial=None
 ) -> ListingForm:
     return ListingForm(
         data,
+        files,
         initial=initial,
         municipality=request.municipality,
         categories=selectors.category_list(),
         districts=_districts(request.municipality),
         with_kind=listing is None,
         listing=listing,
+        photos=selectors.listing_photos(listing) if listing is not None else (),
     )
 
 
@@ -207,7 +211,9 @@ def listing_create(request: AuthenticatedRequest) -> HttpResponse:
         home = f"district-{membership.district_id}" if membership and membership.district_id else ""
         form = _listing_form(request, listing=None, initial={"place": home, "kind": "lend"})
         return _listing_form_page(request, form, listing=None)
-    form = _listing_form(request, listing=None, data=without_position(request.POST))
+    form = _listing_form(
+        request, listing=None, data=without_position(request.POST), files=request.FILES
+    )
     if not form.is_valid():
         return _listing_form_page(request, form, listing=None, status=400)
     try:
@@ -215,6 +221,7 @@ def listing_create(request: AuthenticatedRequest) -> HttpResponse:
             actor=request.user,
             municipality=municipality,
             language=(get_language() or "fr")[:2],
+            uploads=form.uploads(),
             **form.listing_fields(),
         )
     except ApplicationError as error:
@@ -261,11 +268,18 @@ def listing_edit(request: AuthenticatedRequest, listing_id: int) -> HttpResponse
         initial |= {"category": found.category.slug, "place": "keep"}
         form = _listing_form(request, listing=found, initial=initial)
         return _listing_form_page(request, form, listing=found)
-    form = _listing_form(request, listing=found, data=without_position(request.POST))
+    form = _listing_form(
+        request, listing=found, data=without_position(request.POST), files=request.FILES
+    )
     if not form.is_valid():
         return _listing_form_page(request, form, listing=found, status=400)
     try:
-        services.listing_update(actor=request.user, listing=found, **form.listing_fields())
+        services.listing_update(
+            actor=request.user,
+            listing=found,
+            **form.listing_fields(),
+            **form.photo_fields(),
+        )
     except ApplicationError as error:
         screening = _listing_refused(form, error)  # (the service changed nothing)
         return _listing_form_page(request, form, listing=found, status=400, screening=screening)
@@ -302,6 +316,20 @@ def listing_status(request: AuthenticatedRequest, listing_id: int) -> HttpRespon
     )
 
 
+@require_GET
+@municipality_view
+@module_required(MODULE)
+@login_required
+def listing_photo(request: AuthenticatedRequest, listing_id: int, photo_id: int) -> FileResponse:
+    """A photo of a listing, for those who may see the listing (`?size=small`: the list-sized
+    copy)."""
+    found = _listing_or_404(request, listing_id)
+    photo = next((p for p in selectors.listing_photos(found) if p.pk == photo_id), None)
+    if photo is None:
+        raise Http404
+    return pictures.serve(photo, small=request.GET.get("size") == "small")
+
+
 def _day_ranges(days: list[date]) -> list[tuple[date, date]]:
     """Consecutive days as (first, last) ranges."""
     ranges: list[tuple[date, date]] = []
@@ -333,6 +361,7 @@ def _listing_page(
         "km": None if is_owner else geo.rounded_km(_origin(request, shared), listing.cell),
         "screened": _screened(listing),
         "reputation": selectors.reputation(user=listing.owner),
+        "photos": selectors.listing_photos(listing),
         "error": error,
     }
     if listing.is_loan:

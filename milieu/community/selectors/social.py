@@ -31,6 +31,7 @@ from milieu.accounts.models import Membership
 from milieu.core import caching, modules, pagecache
 from milieu.core.compiled import CompiledQuery
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied
+from milieu.core.pictures import thumbnail_size
 from milieu.territory.models import District, Municipality
 
 from ..models import Comment, Follow, Group, GroupMembership, Post, Reaction
@@ -40,22 +41,6 @@ from . import people
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
 MODULE = "community"
-THUMB_SIDE = 480  # the pictures of a post in a list: at most this many pixels on a side
-
-
-def thumbnail_name(name: str) -> str:
-    """Where the list-sized copy of a post's picture is kept, next to the picture."""
-    stem, dot, extension = name.rpartition(".")
-    return f"{stem}.thumb.{extension}" if dot else f"{name}.thumb"
-
-
-def thumbnail_size(width: int, height: int) -> tuple[int, int]:
-    """The size of the list-sized copy of a picture of `width` x `height` pixels."""
-    longest = max(width, height, 1)
-    if longest <= THUMB_SIDE:
-        return width, height
-    scale = THUMB_SIDE / longest
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 @dataclass

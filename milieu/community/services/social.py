@@ -8,17 +8,13 @@ limits). Counters (`Group.member_count`, `post_count`, `last_post_at`, `Post.com
 search index (`community.search`) follows every create, edit and delete of a post or a group.
 Notifications are sent after the commit.
 
-Pictures are re-encoded by `core.images.prepare` (upright, no EXIF or GPS, at most 1600 px),
-with a copy of at most 480 px for lists (`selectors.social.thumbnail_name`), in private storage.
+Pictures are kept by `core.pictures` (re-encoded upright, without EXIF or GPS, at most 1600 px,
+with a copy of at most 480 px for lists), in private storage.
 """
 
 import logging
-import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import IO
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Greatest
@@ -27,9 +23,10 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from milieu.core import images
+from milieu.core import pictures
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.core.permissions import require
+from milieu.core.pictures import Upload
 from milieu.territory.models import District, Municipality
 
 from .. import choices, handles, search
@@ -47,36 +44,21 @@ from ..models import (
     SearchEntry,
 )
 from ..permissions import forget_group_roles
-from ..selectors.social import THUMB_SIDE, feed_changed, thumbnail_name
+from ..selectors.social import feed_changed
 from . import common
 
 logger = logging.getLogger("milieu.community")
 
-MAX_SIDE = 1600
-THUMB_QUALITY = 75
-MAX_ALT_CHARS = 300
 MAX_GROUP_NAME = 120
 MAX_GROUP_DESCRIPTION = 2000
 REACTION_KINDS = {key for key, _label in choices.REACTIONS}
 RESERVED_SLUGS = {"new"}  # community/groups/new/ creates a group
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A picture sent with a post: the file, its description for people who cannot see it,
-    and the form field it came from (where an error is shown)."""
-
-    file: IO[bytes]
-    alt_text: str = ""
-    field: str = "images"
-    alt_field: str = "alt_text"
-
-
 # --- Validation -----------------------------------------------------------------------------------
 
 
-def _invalid(field: str, message: str) -> ApplicationError:
-    return ApplicationError(message, code="validation", extra={"fields": {field: [message]}})
+_invalid = pictures.invalid
 
 
 def _clean_text(text: str | None, *, limit: int, field: str = "body") -> str:
@@ -98,100 +80,33 @@ def _clean_language(language: str | None, *, field: str = "language") -> str:
     return language
 
 
-def _clean_alt(alt_text: str | None, *, field: str) -> str:
-    alt_text = (alt_text or "").strip()
-    if len(alt_text) > MAX_ALT_CHARS:
-        raise _invalid(
-            field,
-            _("Keep the description under %(limit)d characters.") % {"limit": MAX_ALT_CHARS},
-        )
-    return alt_text
-
-
 # --- Pictures -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    full: images.Picture
-    thumb: images.Picture
-    alt_text: str
-
-
-def _prepare(uploads: Sequence[Upload], *, already: int = 0) -> list[_Prepared]:
+def _prepare(uploads: Sequence[Upload], *, already: int = 0) -> list[pictures.Prepared]:
     """Check and re-encode every picture before anything is written."""
-    if already + len(uploads) > MAX_POST_IMAGES:
-        raise _invalid(
-            "images",
-            _("A post has at most %(count)d pictures.") % {"count": MAX_POST_IMAGES},
-        )
-    prepared = []
-    for upload in uploads:
-        alt_text = _clean_alt(upload.alt_text, field=upload.alt_field)
-        try:
-            full = images.prepare(upload.file, max_side=MAX_SIDE)
-            thumb = images.prepare(upload.file, max_side=THUMB_SIDE, quality=THUMB_QUALITY)
-        except images.ImageRejected as error:
-            raise _invalid(upload.field, str(error)) from None
-        prepared.append(_Prepared(full=full, thumb=thumb, alt_text=alt_text))
-    return prepared
+    return pictures.prepare(
+        uploads,
+        limit=MAX_POST_IMAGES,
+        already=already,
+        too_many=_("A post has at most %(count)d pictures.") % {"count": MAX_POST_IMAGES},
+    )
 
 
-def _store(post: Post, prepared: list[_Prepared]) -> list[PostImage]:
-    """Write the pictures to private storage and their rows; on any failure, remove the files
-    already written."""
+def _store(post: Post, prepared: list[pictures.Prepared]) -> list[PostImage]:
+    """Write the pictures to private storage and their rows, after those the post has."""
     if not prepared:
         return []
     top = PostImage.objects.filter(post=post).aggregate(top=Max("position"))["top"]
-    position = 0 if top is None else top + 1
-    written: list[str] = []
-    stored = []
-    storage = _storage()
-    try:
-        for offset, picture in enumerate(prepared):
-            image = PostImage(
-                post=post,
-                content_type=picture.full.content_type,
-                width=picture.full.width,
-                height=picture.full.height,
-                alt_text=picture.alt_text,
-                position=position + offset,
-            )
-            image.image.save(
-                f"{uuid.uuid4().hex}.{picture.full.extension}",
-                ContentFile(picture.full.data),
-                save=False,
-            )
-            name = image.image.name or ""
-            written.append(name)
-            written.append(storage.save(thumbnail_name(name), ContentFile(picture.thumb.data)))
-            image.save()
-            stored.append(image)
-    except Exception:
-        _delete_files(written)
-        raise
-    return stored
-
-
-def _storage():
-    return PostImage._meta.get_field("image").storage
+    return pictures.store(
+        lambda _picture, _position: PostImage(post=post),
+        prepared,
+        start=0 if top is None else top + 1,
+    )
 
 
 def _delete_files(names: list[str]) -> None:
-    storage = _storage()
-    for name in names:
-        try:
-            storage.delete(name)
-        except OSError:  # pragma: no cover - already gone
-            logger.warning("post_image_delete_failed", extra={"file": name})
-
-
-def _image_files(images_: list[PostImage]) -> list[str]:
-    names = []
-    for image in images_:
-        if image.image.name:
-            names += [image.image.name, thumbnail_name(image.image.name)]
-    return names
+    pictures.delete_files(PostImage._meta.get_field("image").storage, names)
 
 
 # --- Notifications --------------------------------------------------------------------------------
@@ -725,7 +640,7 @@ def post_create(
         search.index_post(post)
         feed_changed(post)
     except Exception:
-        _delete_files(_image_files(stored))
+        _delete_files(pictures.files_of(stored))
         raise
     post_id, author = post.pk, actor
     _after_commit(
@@ -772,7 +687,7 @@ def post_update(
         if image_id not in {image.pk for image in current}:
             raise NotFound(_("This picture does not exist."))
     cleaned_alts = {
-        image_id: _clean_alt(text, field=f"alt_existing_{image_id}")
+        image_id: pictures.clean_alt(text, field=f"alt_existing_{image_id}")
         for image_id, text in (alt_texts or {}).items()
     }
     if len(current) - len(removing) + len(uploads) > MAX_POST_IMAGES:
@@ -785,7 +700,7 @@ def post_update(
             image.alt_text = cleaned_alts[image.pk]
             image.save(update_fields=["alt_text"])
     if removing:
-        names = _image_files(removing)
+        names = pictures.files_of(removing)
         PostImage.objects.filter(pk__in=[image.pk for image in removing]).delete()
         transaction.on_commit(lambda: _delete_files(names))
     _store(fresh, prepared)
@@ -824,7 +739,7 @@ def post_image_add(*, actor, post: Post, upload: Upload) -> PostImage:
 def post_delete(*, actor, post: Post) -> None:
     """Delete one's own post, with its pictures, comments and reactions."""
     require(actor, "community.edit_post", post, _("Only its author can delete this post."))
-    names = _image_files(list(PostImage.objects.filter(post_id=post.pk)))
+    names = pictures.files_of(list(PostImage.objects.filter(post_id=post.pk)))
     group_id = post.group_id
     search.unindex(SearchEntry.Kind.POST, post.pk)
     feed_changed(post)

@@ -1,10 +1,7 @@
 """Test data of the social part: a municipality with its community on, its members (who
 accepted the netiquette and have a handle), groups, posts, comments, pictures."""
 
-import io
 from itertools import count
-
-from PIL import Image
 
 from milieu.accounts.models import Membership, Role
 from milieu.accounts.tests.factories import UserFactory, citizen_of, with_role
@@ -19,6 +16,8 @@ from milieu.community.models import (
 )
 from milieu.community.permissions import forget_blocks
 from milieu.community.services import social as services
+from milieu.core.testing import jpeg_bytes as jpeg_bytes
+from milieu.core.testing import upload_file as upload_file
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
 
 _numbers = count(1)
@@ -126,15 +125,3 @@ def block(blocker, blocked) -> Block:
     forget_blocks(blocker)
     forget_blocks(blocked)
     return made
-
-
-def jpeg_bytes(width: int = 64, height: int = 48, colour=(200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(out, format="JPEG")
-    return out.getvalue()
-
-
-def upload_file(data: bytes | None = None, name: str = "photo.jpg"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data or jpeg_bytes(), content_type="image/jpeg")

@@ -55,7 +55,6 @@ from milieu.community.models import (
     Reaction,
     Report,
 )
-from milieu.community.selectors.social import thumbnail_name
 from milieu.community.services import social as social_services
 from milieu.community.tests.factories_moderation import conversation, message
 from milieu.community.tests.factories_newcomers import (
@@ -66,6 +65,7 @@ from milieu.community.tests.factories_newcomers import (
 )
 from milieu.community.tests.factories_people import libretranslate
 from milieu.community.tests.factories_social import accept_netiquette, jpeg_bytes
+from milieu.core.pictures import thumbnail_name
 from milieu.territory.models import District
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory, RegionFactory
 

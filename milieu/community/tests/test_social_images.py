@@ -11,11 +11,11 @@ from django.utils.translation import gettext
 from PIL import ExifTags, Image
 
 from milieu.community.models import Group, Post, PostImage
-from milieu.community.selectors.social import thumbnail_name
 from milieu.community.services import social as services
 from milieu.community.tests import factories_social as f
 from milieu.core.errors import ApplicationError
-from milieu.core.testing import client_for
+from milieu.core.pictures import thumbnail_name
+from milieu.core.testing import camera_photo, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -44,26 +44,6 @@ def alice(here):
 def french(message: str) -> str:
     with translation.override("fr"):
         return gettext(message)
-
-
-def camera_photo() -> bytes:
-    """A 60 x 40 photo stored sideways (EXIF orientation 6: turn it a quarter clockwise to see
-    it), its left half red and its right half blue, with the GPS position and the camera of
-    the person who took it."""
-    picture = Image.new("RGB", (60, 40), (220, 20, 20))
-    picture.paste((20, 20, 220), (30, 0, 60, 40))
-    exif = Image.Exif()
-    exif[ExifTags.Base.Orientation] = 6
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.Base.Model] = "Serial 123456"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (46.0, 53.0, 30.5)
-    gps[ExifTags.GPS.GPSLongitudeRef] = "W"
-    gps[ExifTags.GPS.GPSLongitude] = (79.0, 5.0, 12.0)
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", exif=exif, quality=95)
-    return out.getvalue()
 
 
 def stored(name: str, root: Path) -> Image.Image:

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from milieu.core import pagecache
+from milieu.core import pagecache, pictures
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import MilieuRequest, form_error, municipality_view
 from milieu.core.modules import module_required
@@ -799,17 +799,7 @@ def post_image(request: MilieuRequest, post_id: int, image_id: int) -> FileRespo
     image = next((i for i in found.images.all() if i.pk == image_id), None)
     if image is None:
         raise Http404
-    name = image.image.name or ""
-    if request.GET.get("size") == "small":
-        name = selectors.thumbnail_name(name)
-    try:
-        handle = image.image.storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=image.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = "inline"
-    return response
+    return pictures.serve(image, small=request.GET.get("size") == "small")
 
 
 def _may_edit_or_403(request: MilieuRequest, obj, perm: str) -> None:
@@ -825,11 +815,11 @@ def post_edit(request: MilieuRequest, post_id: int) -> HttpResponse:
         return denied
     found = _post_or_404(request, post_id)
     _may_edit_or_403(request, found, "community.edit_post")
-    pictures = list(found.images.all())
+    kept = list(found.images.all())
     context: dict = {"post": found, "municipality": request.municipality}
     status = 200
     if request.method == "POST":
-        form = PostEditForm(request.POST, request.FILES, images=pictures)
+        form = PostEditForm(request.POST, request.FILES, images=kept)
         if form.is_valid():
             accept_netiquette_if_asked(request, found.municipality)
             try:
@@ -854,9 +844,7 @@ def post_edit(request: MilieuRequest, post_id: int) -> HttpResponse:
             status = 400
             context["pictures_lost"] = form.had_files()
     else:
-        form = PostEditForm(
-            initial={"body": found.body, "language": found.language}, images=pictures
-        )
+        form = PostEditForm(initial={"body": found.body, "language": found.language}, images=kept)
     context["form"] = form
     return render(request, "community/social/post_form.html", context, status=status)
 

@@ -10,6 +10,8 @@ from milieu.accounts.models import BackgroundCheck, Membership
 from milieu.accounts.tests.factories import citizen_of
 from milieu.accounts.tests.factories_card import resident_of
 from milieu.core import geo
+from milieu.core.pictures import Upload
+from milieu.core.testing import upload_file
 from milieu.exchange import services
 from milieu.exchange.models import Category
 from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
@@ -82,7 +84,9 @@ def category(slug: str) -> Category:
     return Category.objects.get(slug=slug)
 
 
-def listing(owner, municipality, *, at=CENTRE, **fields):
+def listing(owner, municipality, *, at=CENTRE, photos: int = 0, **fields):
+    """A listing of `owner`, a drill to lend unless `fields` say otherwise, with `photos` small
+    photos."""
     values = {
         "kind": "lend",
         "category": category("power-tools"),
@@ -94,7 +98,10 @@ def listing(owner, municipality, *, at=CENTRE, **fields):
         "cell": geo.cell_at(*at),
     }
     values.update(fields)
-    return services.listing_create(actor=owner, municipality=municipality, **values)
+    uploads = [Upload(file=upload_file(), alt_text=f"Photo {n + 1}") for n in range(photos)]
+    return services.listing_create(
+        actor=owner, municipality=municipality, uploads=uploads, **values
+    )
 
 
 def days(start: int, end: int) -> tuple[date, date]:

@@ -15,13 +15,14 @@ from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import with_role
 from milieu.core import geo
 from milieu.core.ratelimit import Limit
-from milieu.core.testing import assert_constant_queries, client_for
+from milieu.core.testing import assert_constant_queries, client_for, upload_file
 from milieu.exchange import services
 from milieu.exchange.models import (
     Exchange,
     ExchangeEvent,
     ExchangeProblem,
     Listing,
+    ListingPhoto,
     LoanDay,
     Review,
 )
@@ -61,6 +62,11 @@ DRILL = {
     "loan_max_days": 7,
 }
 _numbers = count(1)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -105,6 +111,7 @@ def _state() -> tuple:
         list(Review.objects.order_by("pk").values()),
         list(LoanDay.objects.order_by("pk").values_list("listing_id", "day")),
         list(ExchangeProblem.objects.order_by("pk").values()),
+        list(ListingPhoto.objects.order_by("pk").values()),
     )
 
 
@@ -538,7 +545,7 @@ def test_the_listings_page_reads_as_many_queries_for_one_listing_as_for_many():
         for _ in range(n):
             number = next(_numbers)
             owner = neighbour(here, display_name=f"Voisin {number:04d}")
-            listing(owner, here, at=EAST_1_KM, title=f"Objet {number:04d}")
+            listing(owner, here, at=EAST_1_KM, title=f"Objet {number:04d}", photos=2)
             shown += [f"Objet {number:04d}", f"Voisin {number:04d}"]
         return shown
 
@@ -596,6 +603,7 @@ class World:
         return template.format(
             slug=self.here.slug,
             listing=self.drill.pk,
+            photo=self.drill.photos.get().pk,
             exchange=self.asked.pk,
             problem=self.problem.pk if self.problem else 0,
         )
@@ -615,7 +623,7 @@ def _world() -> World:
     (not a party), its staff with MFA, and a citizen and staff of another town."""
     here, elsewhere = town(), town()
     owner, borrower = neighbour(here), neighbour(here)
-    drill = listing(owner, here)
+    drill = listing(owner, here, photos=1)
     start, end = days(1, 3)
     asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
     people = {
@@ -651,6 +659,7 @@ class Op:
     expect: dict[str, int]
     payload: Callable[[], Any] | None = None
     setup: Callable[[World], None] | None = None
+    multipart: bool = False  # the payload is sent as a form with files
 
 
 MATRIX = [
@@ -660,6 +669,9 @@ MATRIX = [
     Op("GET", LISTING, MEMBERS_READ),
     Op("PATCH", LISTING, OWNER_ONLY, lambda: {"title": "Changé"}),
     Op("POST", LISTING + "/status", OWNER_ONLY, lambda: {"status": "closed"}),
+    Op("POST", LISTING + "/photos", OWNER_ONLY, lambda: {"file": upload_file()}, multipart=True),
+    Op("PATCH", LISTING + "/photos/{photo}", OWNER_ONLY, lambda: {"alt_text": "Autre"}),
+    Op("DELETE", LISTING + "/photos/{photo}", OWNER_ONLY),
     Op(
         "POST",
         LISTING + "/requests",
@@ -695,7 +707,11 @@ def test_every_operation_answers_each_kind_of_actor_as_the_matrix_says(op):
     for actor in ACTORS:
         before = _state()
         payload = op.payload() if op.payload else None
-        status, body = call(world.people[actor], op.method, world.path(op.path), payload)
+        if op.multipart:
+            response = client_for(world.people[actor]).post(API + world.path(op.path), payload)
+            status, body = response.status_code, response.json()
+        else:
+            status, body = call(world.people[actor], op.method, world.path(op.path), payload)
         expected = op.expect[actor]
         assert status == expected, f"{op.method} {op.path} as {actor}: {status} {body}"
         if status >= 400:
@@ -722,7 +738,8 @@ def test_every_operation_of_the_sharing_api_has_an_entry_in_the_matrix():
             op.method,
             op.path.replace("{listing}", "{listing_id}")
             .replace("{exchange}", "{exchange_id}")
-            .replace("{problem}", "{problem_id}"),
+            .replace("{problem}", "{problem_id}")
+            .replace("{photo}", "{photo_id}"),
         )
         for op in MATRIX
     }

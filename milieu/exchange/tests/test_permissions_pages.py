@@ -57,7 +57,8 @@ class World:
 
 
 @pytest.fixture
-def world(still_clock) -> World:
+def world(still_clock, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = settings.PRIVATE_MEDIA_ROOT = tmp_path
     here, there = town(), town()
     actors = {
         "anonymous": None,
@@ -68,7 +69,7 @@ def world(still_clock) -> World:
         "citizen_other": neighbour(there),
         "staff_other": with_role(there, Role.STAFF),
     }
-    drill = listing(actors["owner"], here)
+    drill = listing(actors["owner"], here, photos=1)
     start, end = days(3, 5)
     asked = services.exchange_request(
         actor=actors["requester"], listing=drill, starts_on=start, due_on=end
@@ -180,6 +181,7 @@ OPERATIONS = [
     Op("listing_create", "GET", members()),
     Op("listing_create", "POST", members(DONE), data=lambda w: LISTING_FORM),
     Op("listing", "GET", members(), args=_listing),
+    Op("listing_photo", "GET", members(), args=lambda w: [w.listing.pk, w.listing.photos.get().pk]),
     Op("listing_edit", "GET", owner_only(200), args=_listing),
     Op(
         "listing_edit",

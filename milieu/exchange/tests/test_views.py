@@ -684,7 +684,7 @@ def _listings_of(municipality):
         titles = []
         for _ in range(n):
             title = f"Objet {next(numbers):04d}"
-            listing(neighbour(municipality), municipality, title=title)
+            listing(neighbour(municipality), municipality, title=title, photos=1)
             titles.append(title)
         return titles
 
