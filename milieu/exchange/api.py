@@ -236,6 +236,7 @@ def _listing(request: AuthenticatedRequest, listing: Listing, origin: str) -> di
         "condition": listing.condition,
         "terms": listing.terms,
         "terms_text": listing.terms_text,
+        "points": listing.points,
         "loan_max_days": listing.loan_max_days,
         "status": listing.status,
         "created_at": listing.created_at,
@@ -300,6 +301,7 @@ def _exchange(request: AuthenticatedRequest, exchange: Exchange) -> dict:
         "message": exchange.message,
         "starts_on": exchange.starts_on,
         "due_on": exchange.due_on,
+        "points": exchange.points,
         "created_at": exchange.created_at,
         "updated_at": exchange.updated_at,
         "closed_at": exchange.closed_at,
@@ -448,6 +450,7 @@ def listing_create(request: AuthenticatedRequest, slug: str, payload: ListingIn)
         condition=payload.condition,
         terms=payload.terms,
         terms_text=payload.terms_text,
+        points=payload.points,
         loan_max_days=payload.loan_max_days,
         cell=cell or home,
     )

@@ -23,6 +23,7 @@ from .permissions import MODULE
 TOWNS = ("brossard", "ville-marie")
 
 # owner, town, kind, category, language, title, description, condition, terms, longest loan
+# (a listing for points asks for `POINTS[terms]`)
 LISTINGS = [
     (
         "citoyenne@demo.milieu.test",
@@ -74,8 +75,22 @@ LISTINGS = [
         "barter",
         3,
     ),
+    (
+        "newcomer@demo.milieu.test",
+        "brossard",
+        "offer_service",
+        "lessons",
+        "es",
+        "Conversación en español",
+        "Una hora de conversación en español, para principiantes o para practicar antes de un "
+        "viaje. En la biblioteca o en un café.",
+        "",
+        "points",
+        None,
+    ),
 ]
 TERMS_TEXT = {"barter": "Un plein d'essence"}
+POINTS = {"points": 50}
 
 
 def _switch_on(town: Municipality) -> bool:
@@ -114,6 +129,7 @@ def load() -> list[str]:
             condition=condition,
             terms=terms,
             terms_text=TERMS_TEXT.get(terms, ""),
+            points=POINTS.get(terms),
             loan_max_days=days,
             cell=selectors.home_cell(owner, town),
         )
@@ -121,7 +137,8 @@ def load() -> list[str]:
     if made:
         lines.append(
             f"  {made} listings: a drill, children's clothes, babysitting by a screened "
-            "account (/fr/brossard/sharing/), a snow blower in Ville-Marie"
+            "account, Spanish conversation for 50 reward points (/fr/brossard/sharing/), a snow "
+            "blower in Ville-Marie"
         )
     if len(lines) == 1:
         lines.append("  already loaded")

@@ -24,6 +24,7 @@ from milieu.territory.models import District, Municipality
 
 from .models import (
     MAX_LISTING_PHOTOS,
+    MAX_POINTS_ASKED,
     Category,
     Condition,
     ExchangeState,
@@ -192,6 +193,16 @@ class ListingForm(PictureFields, forms.Form):
         required=False,
         help_text=_("A few words, when you ask for something in exchange."),
     )
+    points = forms.IntegerField(
+        label=_("Points asked"),
+        min_value=1,
+        max_value=MAX_POINTS_ASKED,
+        required=False,
+        help_text=_(
+            "When you ask for reward points: the receiving side pays them into your wallet at "
+            "the handover."
+        ),
+    )
     loan_max_days = forms.IntegerField(
         label=_("Longest loan (days)"),
         min_value=1,
@@ -293,6 +304,7 @@ class ListingForm(PictureFields, forms.Form):
                 "condition",
                 "terms",
                 "terms_text",
+                "points",
                 "loan_max_days",
                 "cell",
             )

@@ -76,6 +76,10 @@ class Terms(models.TextChoices):
     FREE = "free", _("Free")
     SWAP = "swap", _("In exchange for an object")
     BARTER = "barter", _("In exchange for something, in words")
+    POINTS = "points", _("For reward points")
+
+
+MAX_POINTS_ASKED = 10_000
 
 
 class ListingStatus(models.TextChoices):
@@ -101,6 +105,9 @@ class Listing(models.Model):
     )
     terms = models.CharField(_("terms"), max_length=10, choices=Terms.choices)
     terms_text = models.CharField(_("what you ask in exchange"), max_length=200, blank=True)
+    # For `Terms.POINTS`: what the receiving side pays the provider, from wallet to wallet, at
+    # the handover (`rewards.services.points_transfer`).
+    points = models.PositiveIntegerField(_("points asked"), null=True, blank=True)
     loan_max_days = models.PositiveSmallIntegerField(
         _("longest loan (days)"), null=True, blank=True
     )
@@ -134,6 +141,11 @@ class Listing(models.Model):
             models.CheckConstraint(
                 condition=Q(loan_max_days__isnull=True) | Q(kind=ListingKind.LEND),
                 name="listing_loan_days_only_for_loans",
+            ),
+            models.CheckConstraint(
+                condition=(Q(terms=Terms.POINTS) & Q(points__gte=1))
+                | (~Q(terms=Terms.POINTS) & Q(points__isnull=True)),
+                name="listing_points_only_for_points",
             ),
         ]
 
@@ -214,6 +226,8 @@ class Exchange(models.Model):
     starts_on = models.DateField(_("from"), null=True, blank=True)
     due_on = models.DateField(_("until"), null=True, blank=True)
     meeting_place = models.CharField(_("meeting place"), max_length=300, blank=True)
+    # The points agreed when it was asked for (the listing's price then), paid at the handover.
+    points = models.PositiveIntegerField(null=True, blank=True)
     handover_code = models.CharField(max_length=32, blank=True)
     owner_handed_over_at = models.DateTimeField(null=True, blank=True)
     requester_handed_over_at = models.DateTimeField(null=True, blank=True)

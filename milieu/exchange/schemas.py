@@ -13,6 +13,10 @@ from milieu.core.schemas import PictureOut
 from .models import ExchangeState, ListingKind, ProblemReason, ProblemStatus
 from .selectors import DISTANCES_KM
 
+TERMS = (
+    "free; swap (an object in exchange); barter (something in exchange, said in `terms_text`); "
+    "points (reward points, `points`, paid wallet to wallet at the handover)."
+)
 KINDS = ", ".join(ListingKind.values)
 STATES = ", ".join(ExchangeState.values)
 KIND_PATTERN = f"^({'|'.join(ListingKind.values)})$"
@@ -62,8 +66,9 @@ class ListingOut(Schema):
     description: str
     language: str
     condition: str = Field(..., description="new, good, fair, worn; empty for a service.")
-    terms: str = Field(..., description="free, swap or barter.")
+    terms: str = Field(..., description=TERMS)
     terms_text: str = Field(..., description="What the owner asks in exchange, in words.")
+    points: int | None = Field(..., description="For `points`: the reward points asked.")
     loan_max_days: int | None = Field(..., description="The longest loan, for a loan.")
     status: str = Field(..., description="active, paused or closed (the last two: mine only).")
     created_at: datetime
@@ -156,8 +161,11 @@ class ListingIn(Schema):
         None, description="The language of the text (fr, en, es); default: the request's."
     )
     condition: str = Field("", description="new, good, fair or worn (objects only).")
-    terms: str = Field("free", description="free, swap or barter.")
+    terms: str = Field("free", description=TERMS)
     terms_text: str = Field("", description="For barter: what I would like, in words (200).")
+    points: int | None = Field(
+        None, description="For `points`: the reward points asked, 1 to 10,000."
+    )
     loan_max_days: int | None = Field(None, description="A loan's longest length, 1 to 60 days.")
     district: str | None = Field(None, description="The slug of a district of the municipality.")
     lat: float | None = None
@@ -175,6 +183,7 @@ class ListingPatch(Schema):
     condition: str | None = None
     terms: str | None = None
     terms_text: str | None = None
+    points: int | None = None
     loan_max_days: int | None = None
     district: str | None = None
     lat: float | None = None
@@ -205,6 +214,13 @@ class ExchangeOut(Schema):
     message: str
     starts_on: date | None = Field(..., description="A loan's first day.")
     due_on: date | None = Field(..., description="A loan's last day.")
+    points: int | None = Field(
+        ...,
+        description=(
+            "The reward points agreed when it was asked for, paid by the receiving side to the "
+            "provider when both confirm the handover."
+        ),
+    )
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None

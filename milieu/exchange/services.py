@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from milieu.community.permissions import blocked_either_way
@@ -27,6 +28,9 @@ from milieu.core.permissions import require
 from milieu.core.pictures import Upload
 from milieu.core.ratelimit import Limit
 from milieu.notifications.services import in_every_language
+from milieu.rewards import services as rewards
+from milieu.rewards.ledger import InsufficientPoints
+from milieu.rewards.models import EarningRule
 
 from .models import (
     MAX_LISTING_PHOTOS,
@@ -47,6 +51,9 @@ from .models import (
     ProblemStatus,
     Review,
     Terms,
+)
+from .models import (
+    MAX_POINTS_ASKED as MAX_POINTS,
 )
 from .permissions import may_provide
 
@@ -104,6 +111,7 @@ LISTING_FIELDS = (
     "condition",
     "terms",
     "terms_text",
+    "points",
     "loan_max_days",
     "cell",
 )
@@ -142,6 +150,13 @@ def _validate_listing(values: dict[str, Any]) -> dict[str, Any]:
         errors["terms_text"] = _("Say in a few words what you would like in exchange.")
     if len(values["terms_text"]) > 200:
         errors["terms_text"] = _("At most %(limit)s characters.") % {"limit": 200}
+    points = values.get("points")
+    if values.get("terms") != Terms.POINTS:
+        values["points"] = None
+    elif not isinstance(points, int) or isinstance(points, bool) or not 1 <= points <= MAX_POINTS:
+        errors["points"] = _("Ask from 1 to %(most)s points.") % {
+            "most": number_format(MAX_POINTS, force_grouping=True)
+        }
     if kind == ListingKind.LEND:
         days = values.get("loan_max_days") or 14
         if not 1 <= int(days) <= LONGEST_LOAN_DAYS:
@@ -442,6 +457,9 @@ def exchange_request(
         and LoanDay.objects.filter(listing=listing, day__gte=starts_on, day__lte=due_on).exists()
     ):
         raise Conflict(_("It is already lent on some of these days."), code="slot_taken")
+    points = listing.points if listing.terms == Terms.POINTS else None
+    if points and listing.owner_provides:
+        _require_points(actor, listing.municipality, points)
     ratelimit.hit("exchange:request", actor.pk, limits=LIMITS["request"])
     try:
         with transaction.atomic():
@@ -454,6 +472,7 @@ def exchange_request(
                 exclusive=listing.kind in (ListingKind.GIVE, ListingKind.SWAP),
                 starts_on=starts_on,
                 due_on=due_on,
+                points=points,
             )
             _move(exchange, actor, "request", ExchangeState.REQUESTED, message)
     except IntegrityError:
@@ -486,6 +505,8 @@ def exchange_accept(*, actor, exchange: Exchange, meeting_place: str = "") -> Ex
             provider = exchange.owner if listing.owner_provides else exchange.requester
             if not may_provide(provider, listing.category, exchange.municipality):
                 raise _screening_error(listing.category)
+            if exchange.points and not listing.owner_provides:
+                _require_points(actor, exchange.municipality, exchange.points)
             if listing.is_loan and exchange.starts_on and exchange.due_on:
                 first = exchange.starts_on
                 days = (exchange.due_on - first).days + 1
@@ -574,12 +595,15 @@ def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> E
         else:
             exchange.requester_handed_over_at = exchange.requester_handed_over_at or now
         both = exchange.owner_handed_over_at and exchange.requester_handed_over_at
+        if both and exchange.points:
+            _pay_points(exchange)
         if not both:
             _move(exchange, actor, "confirm_handover")
         elif exchange.listing.is_loan:
             _move(exchange, actor, "confirm_handover", ExchangeState.HANDED_OVER)
         else:
             _move(exchange, actor, "confirm_handover", ExchangeState.COMPLETED)
+            _award_completion(exchange)
             if exchange.listing.kind in (ListingKind.GIVE, ListingKind.SWAP):
                 _close_taken(exchange, actor)
     if exchange.state != ExchangeState.ACCEPTED:
@@ -591,6 +615,57 @@ def exchange_confirm_handover(*, actor, exchange: Exchange, code: str = "") -> E
             lambda: _("Handover of “%(title)s” confirmed by both of you") % {"title": title},
         )
     return exchange
+
+
+# --- Reward points --------------------------------------------------------------------------------
+
+
+def _require_points(payer, municipality, points: int) -> None:
+    """Refuse early, to the one who would pay, when their wallet has fewer points than asked."""
+    program = rewards.program_for(municipality)
+    balance = rewards.points_balance(program=program, user=payer)
+    if balance < points:
+        raise InsufficientPoints(
+            _("This asks for %(points)s points and you have %(balance)s.")
+            % {"points": points, "balance": balance}
+        )
+
+
+def _pay_points(exchange: Exchange) -> None:
+    """The points agreed go from the receiving side's wallet to the provider's, once, when both
+    confirm the handover; without them the handover is not confirmed."""
+    receiver = exchange.requester if exchange.listing.owner_provides else exchange.owner
+    provider = exchange.owner if exchange.listing.owner_provides else exchange.requester
+    try:
+        rewards.points_transfer(
+            program=rewards.program_for(exchange.municipality),
+            payer=receiver,
+            payee=provider,
+            points=exchange.points or 0,
+            key=f"exchange:{exchange.pk}:points",
+            memo=f"exchange={exchange.pk}",
+        )
+    except InsufficientPoints:
+        raise InsufficientPoints(
+            _(
+                "The %(points)s points agreed are no longer in the receiving side's wallet: "
+                "the handover cannot be confirmed until they are."
+            )
+            % {"points": exchange.points}
+        ) from None
+
+
+def _award_completion(exchange: Exchange) -> None:
+    """The provider earns the points of the program's "completed exchange" rule, once per
+    exchange; a program without the rule, or a cap reached, earns nothing and stops nothing."""
+    provider = exchange.owner if exchange.listing.owner_provides else exchange.requester
+    with suppress(ApplicationError):
+        rewards.points_award(
+            program=rewards.program_for(exchange.municipality),
+            user=provider,
+            action=EarningRule.Action.EXCHANGE_COMPLETED,
+            key=f"exchange:{exchange.pk}:completed",
+        )
 
 
 def _close_taken(exchange: Exchange, actor) -> None:
@@ -620,6 +695,7 @@ def exchange_confirm_return(*, actor, exchange: Exchange) -> Exchange:
         if both:
             LoanDay.objects.filter(exchange=exchange, day__gt=timezone.localdate()).delete()
             _move(exchange, actor, "confirm_return", ExchangeState.COMPLETED)
+            _award_completion(exchange)
         else:
             _move(exchange, actor, "confirm_return")
     title = exchange.listing.title

@@ -262,6 +262,7 @@ def listing_edit(request: AuthenticatedRequest, listing_id: int) -> HttpResponse
                 "condition",
                 "terms",
                 "terms_text",
+                "points",
                 "loan_max_days",
             )
         }

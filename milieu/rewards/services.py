@@ -211,6 +211,37 @@ def points_award(*, program: Program, user: User, action: str, key: str, units: 
     )
 
 
+def points_balance(*, program: Program, user: User) -> int:
+    """What `user`'s wallet in `program` holds (0 without a wallet), for a caller about to ask
+    them for points."""
+    account = Account.objects.filter(program=program, kind=Account.Kind.WALLET, user=user).first()
+    return account.balance if account is not None else 0
+
+
+def points_transfer(
+    *, program: Program, payer: User, payee: User, points: int, key: str, memo: str = ""
+) -> Posting:
+    """Move `points` from one resident's wallet to another's, for what they agreed between
+    them (the entry point for other apps, e.g. an exchange paid in points, with the key
+    ``"exchange:42:points"``). `InsufficientPoints` (409) when the payer has fewer; a replay of
+    `key` returns the first posting."""
+    if not isinstance(points, int) or isinstance(points, bool) or points < 1:
+        raise _validation("points", _("Enter a whole number of points, at least 1."))
+    if payer.pk == payee.pk:
+        raise ApplicationError(_("Points cannot be paid to oneself."), code="self_transfer")
+    with transaction.atomic():
+        return ledger.post(
+            program=program,
+            key=key,
+            kind="transfer",
+            memo=memo or f"from={payer.pk} to={payee.pk}",
+            entries=[
+                (ledger.wallet(program, payer), -points),
+                (ledger.wallet(program, payee), points),
+            ],
+        )
+
+
 # --- Merchants ----------------------------------------------------------------------------------
 
 

@@ -115,7 +115,7 @@ def test_load_demo_twice_creates_nothing_new(db):
     assert counts["accounts.User"] == 10  # the demo accounts, the operator and the newcomer
     assert counts["community.Post"] == 4
     assert counts["community.NewcomerResource"] == 5
-    assert counts["exchange.Listing"] == 4  # a drill, clothes, babysitting, a snow blower
+    assert counts["exchange.Listing"] == 5  # a drill, clothes, babysitting, Spanish, a snow blower
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
