@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from milieu.accounts.models import User
-from milieu.core.testing import sign_in
+from milieu.core.testing import camera_photo, sign_in
 from milieu.exchange.models import Exchange, Listing, Review
 from milieu.territory.tests.factories import DistrictFactory
 
@@ -85,6 +85,12 @@ def test_a_drill_is_lent_to_a_neighbour_found_by_distance_and_both_review(
     _field(camille, _t("fr", "Category")).select_option(label="Outils électriques")
     _field(camille, _t("fr", "Title")).fill("Perceuse sans fil")
     _field(camille, _t("fr", "Description")).fill("Avec deux batteries et un coffret de mèches.")
+    _field(camille, _t("fr", "Picture %(number)d") % {"number": 1}).set_input_files(
+        files=[{"name": "perceuse.jpg", "mimeType": "image/jpeg", "buffer": camera_photo()}]
+    )
+    _field(camille, _t("fr", "Description of picture %(number)d") % {"number": 1}).fill(
+        "La perceuse et ses batteries"
+    )
     _field(camille, _t("fr", "Condition")).select_option(label=_t("fr", "Good"))
     camille.get_by_label(_t("fr", "Free"), exact=True).check()
     _field(camille, _t("fr", "Longest loan (days)")).fill("7")
@@ -92,6 +98,9 @@ def test_a_drill_is_lent_to_a_neighbour_found_by_distance_and_both_review(
     expect(camille.get_by_role("heading", level=1)).to_have_text("Perceuse sans fil")
     drill = Listing.objects.get()
     assert drill.cell and drill.owner_id == owner.pk
+    photo = camille.get_by_role("img", name="La perceuse et ses batteries")
+    expect(photo).to_be_visible()
+    assert photo.evaluate("img => img.complete && img.naturalHeight > img.naturalWidth")  # upright
 
     # Amal, who reads English, searches within 2 km of her district and finds it, about 1 km.
     amal = open_page("en-CA", borrower)
@@ -101,6 +110,7 @@ def test_a_drill_is_lent_to_a_neighbour_found_by_distance_and_both_review(
     amal.get_by_role("button", name=_t("en", "Search"), exact=True).click()
     result = amal.locator("article, li").filter(has_text="Perceuse sans fil").first
     expect(result).to_contain_text("about 1 km")
+    assert result.locator("img.listing-cover").evaluate("img => img.complete && img.naturalWidth")
     assert drill.cell not in amal.content()
     result.get_by_role("link", name="Perceuse sans fil").click()
     start = timezone.localdate() + timedelta(days=1)
