@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from milieu.core.pictures import PictureBase
 from milieu.core.storage import PrivateStorage
 from milieu.territory.models import District, Municipality
 
@@ -254,25 +255,17 @@ def post_image_path(instance: "PostImage", filename: str) -> str:
     return f"community/posts/{filename}"
 
 
-class PostImage(models.Model):
+class PostImage(PictureBase):
     """A picture of a post, re-encoded without its metadata (`core.images`). Kept in private
     storage and served by a view that checks who may see the post: a private group's pictures
     have no public address."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
     image = models.FileField(upload_to=post_image_path, storage=PrivateStorage(), max_length=200)
-    content_type = models.CharField(max_length=40)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    alt_text = models.CharField(_("description of the picture"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["post", "position", "pk"]
         indexes = [models.Index(fields=["post", "position"], name="post_image_post")]
-
-    def __str__(self) -> str:
-        return self.image.name or ""
 
 
 class Comment(Hideable):

@@ -5,8 +5,8 @@ any metadata, at most 1600 px), with a list-sized copy of at most 480 px kept ne
 (`thumbnail_name`), both in private storage: a picture has no public address and is served by
 a view that checks who may see its row (`serve`).
 
-An app's picture model has an `image` FileField in `PrivateStorage`, and `content_type`,
-`width`, `height`, `alt_text` and `position` columns. Its services use:
+An app's picture model extends `PictureBase` with its row's foreign key and an `image` FileField
+in `PrivateStorage` (its own folder). Its services use:
 
     prepared = pictures.prepare(uploads, limit=4, already=0, too_many=_("At most 4."))
     rows = pictures.store(lambda picture, position: Photo(listing=l, ...), prepared, start=0)
@@ -193,6 +193,24 @@ def serve(row: Any, *, small: bool) -> FileResponse:
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class PictureBase(models.Model):
+    """What every kept picture has besides its file and what it belongs to."""
+
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField(
+        gettext_lazy("description of the picture"), max_length=MAX_ALT_CHARS, blank=True
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.image.name or ""  # type: ignore[attr-defined]
 
 
 class PictureFields:

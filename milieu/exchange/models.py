@@ -17,6 +17,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from milieu.accounts.models import TrustLevel
+from milieu.core.pictures import PictureBase
 from milieu.core.storage import PrivateStorage
 
 
@@ -170,25 +171,17 @@ def listing_photo_path(instance: ListingPhoto, filename: str) -> str:
     return f"exchange/listings/{filename}"
 
 
-class ListingPhoto(models.Model):
+class ListingPhoto(PictureBase):
     """A photo of a listing, re-encoded without its metadata (no GPS position can tell where the
     object is kept: `core.pictures`). Kept in private storage and served by a view that checks
     who may see the listing."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(upload_to=listing_photo_path, storage=PrivateStorage(), max_length=200)
-    content_type = models.CharField(max_length=40)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    alt_text = models.CharField(_("description of the photo"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["listing", "position", "pk"]
         indexes = [models.Index(fields=["listing", "position"], name="listing_photo_order")]
-
-    def __str__(self) -> str:
-        return self.image.name or ""
 
 
 class ExchangeState(models.TextChoices):

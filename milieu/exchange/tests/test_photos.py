@@ -20,7 +20,7 @@ from milieu.core.testing import camera_photo, client_for, jpeg_bytes, upload_fil
 from milieu.exchange import services
 from milieu.exchange.models import Listing, ListingPhoto
 
-from .factories import CENTRE, category, listing, neighbour, town
+from .factories import CENTRE, category, listing, town
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -35,21 +35,6 @@ def private_media(settings, tmp_path) -> Path:
 @pytest.fixture(autouse=True)
 def _limits_off(still_clock):
     """Rate limits are counted on a stopped clock; no test here fills them."""
-
-
-@pytest.fixture
-def here():
-    return town()
-
-
-@pytest.fixture
-def owner(here):
-    return neighbour(here, display_name="Camille Prêteuse")
-
-
-@pytest.fixture
-def reader(here):
-    return neighbour(here, display_name="Noé Voisin")
 
 
 def files(root: Path) -> list[str]:

@@ -3,8 +3,6 @@ pays the provider from wallet to wallet when both confirm the handover (never be
 twice, never more than they have), and a completed exchange earns its provider the points of
 the program's "completed exchange" rule, once."""
 
-from itertools import count
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -19,12 +17,12 @@ from milieu.rewards import services as rewards
 from milieu.rewards.ledger import InsufficientPoints
 from milieu.rewards.models import Account, EarningRule, Posting
 from milieu.rewards.tests.factories import rule
+from milieu.rewards.tests.offers_helpers import give_points
 
-from .factories import category, days, listing, neighbour, town
+from .factories import category, days, listing, neighbour
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
-_keys = count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +31,7 @@ def _limits_off(still_clock):
 
 
 def give(user, municipality, points: int) -> None:
-    """Points into `user`'s wallet, from the program's issuance."""
-    program = rewards.program_for(municipality)
-    ledger.post(
-        program=program,
-        key=f"test:{next(_keys)}",
-        kind="test",
-        entries=[
-            (ledger.program_account(program, Account.Kind.ISSUANCE), -points),
-            (ledger.wallet(program, user), points),
-        ],
-    )
+    give_points(rewards.program_for(municipality), user, points)
 
 
 def balance(user, municipality) -> int:
@@ -61,21 +49,6 @@ def handed_over(exchange: Exchange, owner) -> Exchange:
     return services.exchange_confirm_handover(
         actor=scanner, exchange=accepted, code=accepted.handover_code
     )
-
-
-@pytest.fixture
-def here():
-    return town()
-
-
-@pytest.fixture
-def owner(here):
-    return neighbour(here, display_name="Camille Prêteuse")
-
-
-@pytest.fixture
-def borrower(here):
-    return neighbour(here, display_name="Noé Voisin")
 
 
 # --- Listings -------------------------------------------------------------------------------------
@@ -101,42 +74,42 @@ def test_points_are_forgotten_when_the_terms_are_not_points(here, owner):
 # --- Paying -------------------------------------------------------------------------------------
 
 
-def test_the_borrower_pays_the_lender_when_both_confirm_the_handover(here, owner, borrower):
-    give(borrower, here, 50)
+def test_the_borrower_pays_the_lender_when_both_confirm_the_handover(here, owner, reader):
+    give(reader, here, 50)
     drill = for_points(owner, here, points=30)
     start, end = days(1, 2)
-    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    asked = services.exchange_request(actor=reader, listing=drill, starts_on=start, due_on=end)
     assert asked.points == 30
     services.listing_update(actor=owner, listing=drill, points=45)  # the price agreed stays
 
     accepted = services.exchange_accept(actor=owner, exchange=asked)
     services.exchange_confirm_handover(actor=owner, exchange=accepted)
-    assert (balance(borrower, here), balance(owner, here)) == (50, 0)  # one side only: not yet
-    done = services.exchange_confirm_handover(actor=borrower, exchange=accepted)
+    assert (balance(reader, here), balance(owner, here)) == (50, 0)  # one side only: not yet
+    done = services.exchange_confirm_handover(actor=reader, exchange=accepted)
 
     assert done.state == "handed_over"
-    assert (balance(borrower, here), balance(owner, here)) == (20, 30)
+    assert (balance(reader, here), balance(owner, here)) == (20, 30)
     assert Posting.objects.filter(key=f"exchange:{asked.pk}:points").count() == 1
     assert ledger.check().ok
 
 
-def test_a_request_without_enough_points_is_refused_and_asks_nothing(here, owner, borrower):
-    give(borrower, here, 10)
+def test_a_request_without_enough_points_is_refused_and_asks_nothing(here, owner, reader):
+    give(reader, here, 10)
     drill = for_points(owner, here, points=30)
     start, end = days(1, 2)
     with translation.override("en"), pytest.raises(InsufficientPoints) as refused:
-        services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+        services.exchange_request(actor=reader, listing=drill, starts_on=start, due_on=end)
 
     assert str(refused.value.message) == "This asks for 30 points and you have 10."
     assert refused.value.status_code == 409
     assert not Exchange.objects.exists()
 
 
-def test_points_spent_before_the_handover_stop_it_and_move_nothing(here, owner, borrower):
-    give(borrower, here, 30)
+def test_points_spent_before_the_handover_stop_it_and_move_nothing(here, owner, reader):
+    give(reader, here, 30)
     drill = for_points(owner, here, points=30)
     start, end = days(1, 2)
-    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    asked = services.exchange_request(actor=reader, listing=drill, starts_on=start, due_on=end)
     accepted = services.exchange_accept(actor=owner, exchange=asked)
     give(owner, here, 1)  # so that the owner's wallet exists and has a known balance
     program = rewards.program_for(here)
@@ -145,7 +118,7 @@ def test_points_spent_before_the_handover_stop_it_and_move_nothing(here, owner, 
         key="spent-elsewhere",
         kind="test",
         entries=[
-            (ledger.wallet(program, borrower), -20),
+            (ledger.wallet(program, reader), -20),
             (ledger.program_account(program, Account.Kind.ISSUANCE), 20),
         ],
     )
@@ -158,11 +131,11 @@ def test_points_spent_before_the_handover_stop_it_and_move_nothing(here, owner, 
     fresh = Exchange.objects.get()
     assert fresh.state == "accepted"
     assert fresh.owner_handed_over_at is None and fresh.requester_handed_over_at is None
-    assert (balance(borrower, here), balance(owner, here)) == (10, 1)
+    assert (balance(reader, here), balance(owner, here)) == (10, 1)
 
 
-def test_who_asks_for_a_service_pays_the_neighbour_who_gives_it(here, owner, borrower):
-    helper = borrower
+def test_who_asks_for_a_service_pays_the_neighbour_who_gives_it(here, owner, reader):
+    helper = reader
     wanted = for_points(
         owner,
         here,
@@ -183,50 +156,50 @@ def test_who_asks_for_a_service_pays_the_neighbour_who_gives_it(here, owner, bor
     assert (balance(owner, here), balance(helper, here)) == (0, 40)
 
 
-def test_a_cancelled_exchange_moves_no_point(here, owner, borrower):
-    give(borrower, here, 30)
+def test_a_cancelled_exchange_moves_no_point(here, owner, reader):
+    give(reader, here, 30)
     drill = for_points(owner, here, points=30)
     start, end = days(1, 2)
-    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    asked = services.exchange_request(actor=reader, listing=drill, starts_on=start, due_on=end)
     accepted = services.exchange_accept(actor=owner, exchange=asked)
-    services.exchange_cancel(actor=borrower, exchange=accepted)
+    services.exchange_cancel(actor=reader, exchange=accepted)
 
-    assert (balance(borrower, here), balance(owner, here)) == (30, 0)
+    assert (balance(reader, here), balance(owner, here)) == (30, 0)
 
 
 # --- Earning --------------------------------------------------------------------------------------
 
 
-def test_a_completed_exchange_earns_its_provider_the_rules_points_once(here, owner, borrower):
+def test_a_completed_exchange_earns_its_provider_the_rules_points_once(here, owner, reader):
     rule(rewards.program_for(here), EarningRule.Action.EXCHANGE_COMPLETED, 10)
     coat = listing(
         owner, here, kind="give", category=category("clothing"), title="Manteau", loan_max_days=None
     )
-    done = handed_over(services.exchange_request(actor=borrower, listing=coat), owner)
+    done = handed_over(services.exchange_request(actor=reader, listing=coat), owner)
 
     assert done.state == "completed"
-    assert (balance(owner, here), balance(borrower, here)) == (10, 0)
+    assert (balance(owner, here), balance(reader, here)) == (10, 0)
     assert Posting.objects.filter(key=f"exchange:{done.pk}:completed").count() == 1
 
 
-def test_a_loan_earns_when_it_comes_back_not_at_the_handover(here, owner, borrower):
+def test_a_loan_earns_when_it_comes_back_not_at_the_handover(here, owner, reader):
     rule(rewards.program_for(here), EarningRule.Action.EXCHANGE_COMPLETED, 10)
     drill = listing(owner, here)
     start, end = days(0, 1)
-    asked = services.exchange_request(actor=borrower, listing=drill, starts_on=start, due_on=end)
+    asked = services.exchange_request(actor=reader, listing=drill, starts_on=start, due_on=end)
     lent = handed_over(asked, owner)
     assert balance(owner, here) == 0
-    services.exchange_confirm_return(actor=borrower, exchange=lent)
+    services.exchange_confirm_return(actor=reader, exchange=lent)
     services.exchange_confirm_return(actor=owner, exchange=lent)
 
     assert balance(owner, here) == 10
 
 
-def test_without_the_rule_an_exchange_completes_and_earns_nothing(here, owner, borrower):
+def test_without_the_rule_an_exchange_completes_and_earns_nothing(here, owner, reader):
     coat = listing(
         owner, here, kind="give", category=category("clothing"), title="Manteau", loan_max_days=None
     )
-    done = handed_over(services.exchange_request(actor=borrower, listing=coat), owner)
+    done = handed_over(services.exchange_request(actor=reader, listing=coat), owner)
 
     assert done.state == "completed"
     assert not Posting.objects.exists()
@@ -247,7 +220,7 @@ def t(language: str, singular: str, plural: str, number: int) -> str:
 
 @pytest.mark.parametrize("language", ["fr", "en", "es"])
 def test_a_resident_asks_for_points_on_the_page_and_neighbours_see_the_price(
-    here, owner, borrower, language
+    here, owner, reader, language
 ):
     district = here.districts.first()
     form = {
@@ -275,12 +248,12 @@ def test_a_resident_asks_for_points_on_the_page_and_neighbours_see_the_price(
     assert (drill.terms, drill.points) == ("points", 30)
     price = t(language, "%(points)s reward point", "%(points)s reward points", 30)
     for name, args in (("listings", []), ("listing", [drill.pk])):
-        shown = client_for(borrower).get(page(name, here, *args, language=language))
+        shown = client_for(reader).get(page(name, here, *args, language=language))
         assert price in shown.content.decode()
 
 
-def test_the_api_lists_for_points_and_shows_them_on_the_exchange(here, owner, borrower):
-    give(borrower, here, 30)
+def test_the_api_lists_for_points_and_shows_them_on_the_exchange(here, owner, reader):
+    give(reader, here, 30)
     listings = f"{API}/municipalities/{here.slug}/exchange/listings"
     created = client_for(owner).post(
         listings,
@@ -299,7 +272,7 @@ def test_the_api_lists_for_points_and_shows_them_on_the_exchange(here, owner, bo
     assert (created.json()["terms"], created.json()["points"]) == ("points", 30)
 
     start, end = days(1, 2)
-    asked = client_for(borrower).post(
+    asked = client_for(reader).post(
         f"{listings}/{created.json()['id']}/requests",
         data={"starts_on": start.isoformat(), "due_on": end.isoformat()},
         content_type="application/json",

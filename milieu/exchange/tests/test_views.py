@@ -84,21 +84,6 @@ def _form(**fields) -> dict:
 
 
 @pytest.fixture
-def here():
-    return town()
-
-
-@pytest.fixture
-def owner(here):
-    return neighbour(here, display_name="Camille Prêteuse")
-
-
-@pytest.fixture
-def reader(here):
-    return neighbour(here, display_name="Noé Voisin")
-
-
-@pytest.fixture
 def drill(owner, here):
     return listing(owner, here)
 
