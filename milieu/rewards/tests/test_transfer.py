@@ -7,7 +7,8 @@ from milieu.accounts.tests.factories import UserFactory
 from milieu.core.errors import ApplicationError
 from milieu.rewards import ledger, services
 from milieu.rewards.ledger import InsufficientPoints
-from milieu.rewards.models import Account, Posting, Program
+from milieu.rewards.models import Posting, Program
+from milieu.rewards.tests.offers_helpers import give_points
 from milieu.territory.tests.factories import MunicipalityFactory
 
 
@@ -18,15 +19,7 @@ def program(db) -> Program:
 
 def funded(program: Program, points: int):
     user = UserFactory()
-    ledger.post(
-        program=program,
-        key=f"fund:{user.pk}",
-        kind="test",
-        entries=[
-            (ledger.program_account(program, Account.Kind.ISSUANCE), -points),
-            (ledger.wallet(program, user), points),
-        ],
-    )
+    give_points(program, user, points)
     return user
 
 
