@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "milieu.rewards",
     "milieu.community",
     "milieu.exchange",
+    "milieu.volunteering",
 ]
 
 MIDDLEWARE = [

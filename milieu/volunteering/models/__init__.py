@@ -1,0 +1,50 @@
+"""The volunteering module's models: organisations and their missions, volunteers' profiles,
+applications and hours (`volunteering.py`), and the citizen project incubator (`incubator.py`)."""
+
+from .incubator import (
+    IdeaHelpOffer,
+    IdeaPartnerOffer,
+    IdeaState,
+    IdeaSupport,
+    PartnerOfferStatus,
+    ProjectIdea,
+)
+from .volunteering import (
+    DAYS,
+    PARTS_OF_DAY,
+    ApplicationStatus,
+    HoursLog,
+    HoursStatus,
+    MemberRole,
+    Opportunity,
+    OpportunityStatus,
+    Organisation,
+    OrganisationMember,
+    OrganisationStatus,
+    Skill,
+    VolunteerApplication,
+    VolunteerProfile,
+)
+
+__all__ = [
+    "DAYS",
+    "PARTS_OF_DAY",
+    "ApplicationStatus",
+    "HoursLog",
+    "HoursStatus",
+    "IdeaHelpOffer",
+    "IdeaPartnerOffer",
+    "IdeaState",
+    "IdeaSupport",
+    "MemberRole",
+    "Opportunity",
+    "OpportunityStatus",
+    "Organisation",
+    "OrganisationMember",
+    "OrganisationStatus",
+    "PartnerOfferStatus",
+    "ProjectIdea",
+    "Skill",
+    "VolunteerApplication",
+    "VolunteerProfile",
+]

@@ -1,0 +1,1 @@
+"""Every write of the volunteering module (organisations, volunteering, the incubator)."""
