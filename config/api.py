@@ -63,6 +63,7 @@ def _mount() -> None:
     from milieu.rewards.api import router as rewards_router
     from milieu.rewards.api_offers import router as offers_router
     from milieu.territory.api import router as territory_router
+    from milieu.volunteering.api import routers as volunteering_routers
 
     api.add_router("/", territory_router)
     api.add_router("/", accounts_router)
@@ -76,6 +77,8 @@ def _mount() -> None:
     for router in community_routers():
         api.add_router("/", router)
     api.add_router("/", exchange_router)
+    for router in volunteering_routers():
+        api.add_router("/", router)
 
 
 _mount()

@@ -33,6 +33,11 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality_slug>/newcomers/", include("milieu.community.urls_newcomers")),
     path("<slug:municipality_slug>/sharing/", include("milieu.exchange.urls")),
     path("<slug:municipality_slug>/staff/sharing/", include("milieu.exchange.urls_staff")),
+    path("<slug:municipality_slug>/volunteering/", include("milieu.volunteering.urls")),
+    path(
+        "<slug:municipality_slug>/staff/volunteering/",
+        include("milieu.volunteering.urls_staff"),
+    ),
     path(
         "<slug:municipality_slug>/staff/moderation/",
         include("milieu.community.urls_moderation"),

@@ -181,14 +181,16 @@ def _validate_opportunity(
         "remote": bool(values.get("remote")),
     }
     try:
-        places = int(values.get("places") or 1)
+        raw = values.get("places")
+        places = 1 if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
         raise _invalid("places", _("Enter a whole number.")) from None
     if not 1 <= places <= 500:
         raise _invalid("places", _("Between 1 and 500 places."))
     clean["places"] = places
     try:
-        trust = int(values.get("required_trust") or TrustLevel.MEMBER)
+        raw = values.get("required_trust")
+        trust = TrustLevel.MEMBER if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
         raise _invalid("required_trust", _("Unknown trust level.")) from None
     if trust not in (TrustLevel.MEMBER, TrustLevel.RESIDENT, TrustLevel.SCREENED):
@@ -493,6 +495,9 @@ def hours_log(
 ) -> HoursLog:
     """The volunteer logs hours worked on an accepted application, for the organisation to
     confirm."""
+    application = VolunteerApplication.objects.select_related(
+        "opportunity__organisation", "opportunity__municipality"
+    ).get(pk=application.pk)
     require(actor, "volunteering.log_hours", application)
     day = _date(worked_on, "worked_on")
     today = timezone.localdate()

@@ -1,0 +1,3 @@
+"""The project incubator's pages (included by `urls.py`, namespace `volunteering`)."""
+
+urlpatterns: list = []

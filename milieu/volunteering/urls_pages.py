@@ -1,0 +1,4 @@
+"""Organisations, opportunities, profiles, applications and hours (included by `urls.py`,
+namespace `volunteering`)."""
+
+urlpatterns: list = []
