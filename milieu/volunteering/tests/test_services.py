@@ -1,9 +1,11 @@
 """The volunteering services: organisations, opportunities, applications, hours and points."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from milieu.accounts.models import TrustLevel
@@ -22,7 +24,7 @@ from milieu.volunteering.models import (
 )
 from milieu.volunteering.services import organisations, volunteering
 
-from .factories import opportunity, organisation, resident, screened, staff, volunteer
+from .factories import opportunity, organisation, resident, screened, staff, town, volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +182,43 @@ def test_hours_in_the_future_are_refused(here, org, manager):
         )
     assert "worked_on" in error.value.extra["fields"]
     assert not HoursLog.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_acceptances_for_the_last_place_let_one_through():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "Concurrent writers are PostgreSQL's; SQLite serialises them (IMMEDIATE), and "
+            "test_places_cannot_be_overfilled covers the rule there. The PostgreSQL leg of CI "
+            "runs this test."
+        )
+    here = town()
+    manager = resident(here)
+    org = organisation(here, manager=manager)
+    mission = opportunity(org, places=1)
+    asked = [
+        volunteering.application_submit(actor=volunteer(here), opportunity=mission)
+        for _ in range(2)
+    ]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(application) -> None:
+        barrier.wait()
+        try:
+            volunteering.application_accept(actor=manager, application=application)
+            outcomes.append("accepted")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(a,)) for a in asked]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "refused"]
+    mission.refresh_from_db()
+    assert mission.accepted_count == 1
+    assert VolunteerApplication.objects.filter(status="accepted").count() == 1
