@@ -184,7 +184,8 @@ def opportunities_for(
         )
         match.opportunity = opportunity
         matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.opportunity.ends_on, -m.opportunity.pk))
+    ends = {id(m): (m.opportunity.ends_on, -m.opportunity.pk) for m in matches if m.opportunity}
+    matches.sort(key=lambda m: (-m.score, *ends[id(m)]))
     start = (max(page, 1) - 1) * per_page
     return matches[start : start + per_page], len(matches)
 
@@ -260,6 +261,6 @@ def volunteers_for(
         )
         match.profile = profile
         matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.profile.pk))
+    matches.sort(key=lambda m: (-m.score, m.profile.pk if m.profile else 0))
     start = (max(page, 1) - 1) * per_page
     return matches[start : start + per_page], len(matches)

@@ -82,6 +82,11 @@ can_recruit = is_org_member & is_verified
 
 
 @rules.predicate
+def is_staff_with_mfa(user, municipality) -> bool:
+    return bool(is_municipal_staff(user, municipality)) and bool(has_mfa(user))
+
+
+@rules.predicate
 def can_see_organisation(user, organisation) -> bool:
     if organisation.status == "verified":
         return module_enabled(user, organisation.municipality)
@@ -206,6 +211,9 @@ rules.add_perm("volunteering.view_organisation", can_see_organisation)
 rules.add_perm("volunteering.manage_organisation", is_org_manager)
 rules.add_perm("volunteering.recruit", can_recruit)
 rules.add_perm("volunteering.verify_organisation", is_home_staff)
+rules.add_perm("volunteering.view_team", is_org_member | is_home_staff)
+rules.add_perm("volunteering.view_applications", is_org_member)
+rules.add_perm("volunteering.review_organisations", is_staff_with_mfa)
 rules.add_perm("volunteering.view_opportunity", can_see_opportunity)
 rules.add_perm("volunteering.apply", can_apply)
 rules.add_perm("volunteering.recruit_for", can_recruit_for)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from milieu.core.errors import NotFound
 
@@ -55,7 +56,11 @@ def organisation_list(*, municipality, text: str = "") -> QuerySet[Organisation]
     ).distinct()
     if text:
         organisations = organisations.filter(Q(name__icontains=text) | Q(mission__icontains=text))
-    return organisations.select_related("municipality").order_by("name", "pk")
+    return (
+        organisations.select_related("municipality")
+        .prefetch_related("serves")
+        .order_by("name", "pk")
+    )
 
 
 def organisations_to_verify(*, municipality) -> QuerySet[Organisation]:
@@ -79,7 +84,7 @@ def organisation_get(*, viewer, municipality, organisation_id: int) -> Organisat
         .first()
     )
     if organisation is None or not viewer.has_perm("volunteering.view_organisation", organisation):
-        raise NotFound("organisation")
+        raise NotFound(_("Not found."))
     return organisation
 
 
@@ -146,7 +151,7 @@ def opportunity_get(*, viewer, municipality, opportunity_id: int) -> Opportunity
         .first()
     )
     if opportunity is None or not viewer.has_perm("volunteering.view_opportunity", opportunity):
-        raise NotFound("opportunity")
+        raise NotFound(_("Not found."))
     return opportunity
 
 
@@ -199,29 +204,47 @@ def application_get(*, viewer, municipality, application_id: int) -> VolunteerAp
         .first()
     )
     if application is None or not viewer.has_perm("volunteering.view_application", application):
-        raise NotFound("application")
+        raise NotFound(_("Not found."))
     return application
 
 
 def hours_to_confirm(organisation: Organisation) -> QuerySet[HoursLog]:
-    return (
-        HoursLog.objects.filter(organisation=organisation, status=HoursStatus.PENDING)
-        .select_related("volunteer", "application__opportunity")
-        .order_by("worked_on", "pk")
+    return organisation_hours(organisation, status=HoursStatus.PENDING)
+
+
+def organisation_hours(organisation: Organisation, *, status: str = "") -> QuerySet[HoursLog]:
+    """An organisation's logged hours (of one `status`, or all), oldest day first."""
+    entries = HoursLog.objects.filter(organisation=organisation)
+    if status:
+        entries = entries.filter(status=status)
+    return entries.select_related("volunteer", "confirmed_by", "application__opportunity").order_by(
+        "worked_on", "pk"
     )
 
 
-def hours_get(*, viewer, hours_id: int) -> HoursLog:
+def hours_get(*, viewer, municipality, hours_id: int) -> HoursLog:
+    """Hours logged for an opportunity of (or serving) `municipality`, seen by their volunteer
+    or the organisation's recruiting team; else `NotFound`."""
     entry = (
         HoursLog.objects.filter(pk=hours_id)
-        .select_related("organisation__municipality", "application__opportunity__municipality")
+        .filter(
+            Q(application__opportunity__municipality=municipality)
+            | Q(application__opportunity__organisation__serves=municipality)
+        )
+        .select_related(
+            "volunteer",
+            "confirmed_by",
+            "organisation__municipality",
+            "application__opportunity__municipality",
+        )
+        .distinct()
         .first()
     )
     if entry is None or not (
         entry.volunteer_id == viewer.pk
         or viewer.has_perm("volunteering.recruit", entry.organisation)
     ):
-        raise NotFound("hours")
+        raise NotFound(_("Not found."))
     return entry
 
 
