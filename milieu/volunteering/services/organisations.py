@@ -25,7 +25,7 @@ LIMITS = [Limit(5, 86_400)]
 
 
 def _validate(values: dict[str, Any], *, home: Municipality) -> dict[str, Any]:
-    clean = {
+    clean: dict[str, Any] = {
         "name": text(values, "name", 150, required=True),
         "mission": text(values, "mission", 3000, required=True),
         "services": text(values, "services", 3000),
