@@ -8,4 +8,29 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteering")
 
     def ready(self) -> None:
+        from milieu.core import modules
+        from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
+
         from . import permissions  # noqa: F401  (registers the rules)
+
+        modules.register(
+            modules.Module(
+                key="volunteering",
+                name=_("Volunteering"),
+                description=_(
+                    "Find a volunteering opportunity that fits your skills and your time, and "
+                    "help the organisations of your municipality recruit."
+                ),
+                url_name="volunteering:opportunities",
+                order=40,
+            )
+        )
+        register_topic(
+            Topic(
+                "volunteering",
+                _("Volunteering"),
+                _("Applications to your opportunities, answers to yours, and hours to confirm."),
+                frozenset({IN_APP, EMAIL}),
+                order=100,
+            )
+        )

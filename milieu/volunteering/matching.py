@@ -167,7 +167,7 @@ def opportunities_for(
         .select_related("organisation", "municipality")
         .order_by("-created_at")[: CANDIDATES * 5]
     )
-    mine = set(profile.skills.values_list("pk", flat=True))
+    mine = {skill.pk for skill in profile.skills.all()}  # prefetched by `profile_of`
     wanted = _skills_of(Opportunity.skills.through, "opportunity", [o.pk for o in candidates])
     skills_by_id = _all_skills()
     matches = []
@@ -184,10 +184,15 @@ def opportunities_for(
         )
         match.opportunity = opportunity
         matches.append(match)
-    ends = {id(m): (m.opportunity.ends_on, -m.opportunity.pk) for m in matches if m.opportunity}
-    matches.sort(key=lambda m: (-m.score, *ends[id(m)]))
+    matches.sort(key=_by_score_then_ending)
     start = (max(page, 1) - 1) * per_page
     return matches[start : start + per_page], len(matches)
+
+
+def _by_score_then_ending(match: Match) -> tuple:
+    opportunity = match.opportunity
+    assert opportunity is not None
+    return (-match.score, opportunity.ends_on, -opportunity.pk)
 
 
 def _trusted(queryset, opportunity: Opportunity):
@@ -224,10 +229,10 @@ def volunteers_for(
 ) -> tuple[list[Match], int]:
     """Volunteers who opted in, ranked for `opportunity`, best first, with the number scored.
     Members of the organisation and people who already applied are left out."""
-    wanted = set(opportunity.skills.values_list("pk", flat=True))
+    wanted = {skill.pk for skill in opportunity.skills.all()}  # prefetched by the selectors
     places = [opportunity.municipality_id]
     if opportunity.remote:
-        places += list(opportunity.organisation.serves.values_list("pk", flat=True))
+        places += [municipality.pk for municipality in opportunity.organisation.serves.all()]
     profiles = VolunteerProfile.objects.filter(
         suggestible=True, municipality_id__in=places, user__is_active=True
     ).exclude(

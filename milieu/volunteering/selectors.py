@@ -5,6 +5,7 @@ on indexed columns and paged by the caller; related rows come with `select_relat
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from milieu.core.errors import NotFound
+from milieu.core.permissions import require
 
 from .matching import open_opportunities
 from .models import (
@@ -28,6 +30,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+audit = logging.getLogger("milieu.audit")
 
 
 def skill_list() -> list[Skill]:
@@ -264,3 +267,46 @@ def hours_by_municipality(*, municipality, since=None) -> Decimal:
     if since is not None:
         entries = entries.filter(worked_on__gte=since)
     return entries.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+# --- The staff's queue --------------------------------------------------------------------------
+
+
+def organisation_queue(*, visible_to, municipality, status: str = "") -> QuerySet[Organisation]:
+    """The organisations registered in `municipality`, for its staff (with MFA): in `status`
+    (all of them when empty), those waiting longest first, with who registered them."""
+    require(visible_to, "volunteering.moderate_organisations", municipality)
+    organisations = Organisation.objects.filter(municipality=municipality)
+    if status:
+        organisations = organisations.filter(status=status)
+    return organisations.select_related("created_by", "verified_by").order_by(
+        "status", "created_at", "pk"
+    )
+
+
+def log_access(actor, organisations, what: str = "organisation_registration") -> None:
+    """A staff member was shown who registered these organisations (name and email)."""
+    for organisation in organisations:
+        subject = organisation.created_by_id
+        if subject is not None and subject != actor.pk:
+            audit.info(
+                "personal_data_access",
+                extra={
+                    "actor": actor.pk,
+                    "subject": subject,
+                    "what": what,
+                    "organisation": organisation.pk,
+                },
+            )
+
+
+def organisation_for_staff(*, visible_to, municipality, organisation_id: int) -> Organisation:
+    require(visible_to, "volunteering.moderate_organisations", municipality)
+    organisation = (
+        Organisation.objects.filter(municipality=municipality, pk=organisation_id)
+        .select_related("municipality", "created_by")
+        .first()
+    )
+    if organisation is None:
+        raise NotFound("organisation")
+    return organisation
