@@ -445,7 +445,8 @@ def member_list(request: AuthenticatedRequest, slug: str, organisation_id: int):
     municipality's staff with MFA)."""
     organisation = _organisation_by_id(request, slug, organisation_id)
     require(request.user, "volunteering.view_team", organisation)
-    return [_member(request, member) for member in selectors.organisation_team(organisation)]
+    team = sorted(selectors.organisation_team(organisation), key=lambda m: m.role != "manager")
+    return [_member(request, member) for member in team]
 
 
 @router.post(f"{ORGANISATION}/members", response={201: MemberOut, **ERRORS})
