@@ -926,3 +926,27 @@ def test_a_write_without_the_csrf_token_is_refused(here, citizen):
     )
     assert response.status_code == 403
     assert not VolunteerProfile.objects.exists()
+
+
+def test_no_schema_of_this_api_takes_the_name_of_another_apps_schema():
+    """The OpenAPI document names components by class name: a clash would silently replace
+    another app's schema with ours."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import milieu
+    from milieu.volunteering import schemas
+
+    ours = {name for name, value in vars(schemas).items() if inspect.isclass(value)}
+    ours = {name for name in ours if getattr(schemas, name).__module__ == schemas.__name__}
+    theirs: set[str] = set()
+    for module in pkgutil.walk_packages(milieu.__path__, "milieu."):
+        if "schemas" not in module.name or module.name.startswith("milieu.volunteering"):
+            continue
+        for name, value in vars(importlib.import_module(module.name)).items():
+            if inspect.isclass(value) and issubclass(value, Schema):
+                theirs.add(name)
+    assert ours and sorted(ours & theirs) == []
