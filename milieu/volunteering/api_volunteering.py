@@ -53,16 +53,14 @@ from .models import (
 from .permissions import MODULE, _roles
 from .schemas import (
     HOURS_STATUS_PATTERN,
+    ApplicationDecisionIn,
     ApplicationDetailOut,
     ApplicationPageOut,
     ApplyIn,
-    DecisionIn,
     HoursIn,
     HoursOut,
     HoursPageOut,
     HoursReviewIn,
-    MemberIn,
-    MemberOut,
     OpportunitiesQuery,
     OpportunityDetailOut,
     OpportunityIn,
@@ -75,11 +73,13 @@ from .schemas import (
     OrganisationPatch,
     OrganisationReviewPageOut,
     OrganisationStatusIn,
-    ProfileIn,
-    ProfileOut,
     SkillOut,
     SuggestedOpportunityPageOut,
     SuggestedVolunteerPageOut,
+    TeamMemberIn,
+    TeamMemberOut,
+    VolunteerProfileIn,
+    VolunteerProfileOut,
 )
 from .services import organisations as organisation_services
 from .services import volunteering as services
@@ -439,17 +439,20 @@ def organisation_update(
     return _organisation(request, _organisation_by_id(request, slug, organisation_id))
 
 
-@router.get(f"{ORGANISATION}/members", response={200: list[MemberOut], **ERRORS})
+@router.get(f"{ORGANISATION}/members", response={200: list[TeamMemberOut], **ERRORS})
 def member_list(request: AuthenticatedRequest, slug: str, organisation_id: int):
     """The organisation's team, managers first, by their display names (its team, and the
     municipality's staff with MFA)."""
     organisation = _organisation_by_id(request, slug, organisation_id)
     require(request.user, "volunteering.view_team", organisation)
-    return [_member(request, member) for member in selectors.organisation_team(organisation)]
+    team = sorted(selectors.organisation_team(organisation), key=lambda m: m.role != "manager")
+    return [_member(request, member) for member in team]
 
 
-@router.post(f"{ORGANISATION}/members", response={201: MemberOut, **ERRORS})
-def member_add(request: AuthenticatedRequest, slug: str, organisation_id: int, payload: MemberIn):
+@router.post(f"{ORGANISATION}/members", response={201: TeamMemberOut, **ERRORS})
+def member_add(
+    request: AuthenticatedRequest, slug: str, organisation_id: int, payload: TeamMemberIn
+):
     """Add a person to the team by the verified email address of their account (its managers).
     404 when no account matches; 409 `already_member`; 429 `rate_limited`."""
     organisation = _organisation_by_id(request, slug, organisation_id)
@@ -518,14 +521,14 @@ def _my_profile(request) -> VolunteerProfile:
     return profile
 
 
-@router.get(PROFILE, response={200: ProfileOut, **ERRORS})
+@router.get(PROFILE, response={200: VolunteerProfileOut, **ERRORS})
 def profile_get(request: AuthenticatedRequest):
     """My volunteer profile. 404 `no_profile` until I save one."""
     return _profile(_my_profile(request))
 
 
-@router.put(PROFILE, response={200: ProfileOut, **ERRORS})
-def profile_put(request: AuthenticatedRequest, payload: ProfileIn):
+@router.put(PROFILE, response={200: VolunteerProfileOut, **ERRORS})
+def profile_put(request: AuthenticatedRequest, payload: VolunteerProfileIn):
     """Create or replace my volunteer profile, in my home municipality (400 `no_home` without
     one). I am suggested to organisations only when `suggestible` is true."""
     services.profile_save(actor=request.user, values=payload.dict())
@@ -737,7 +740,10 @@ def _step(request, slug: str, application_id: int, service: Callable, **values) 
 
 @router.post(f"{APPLICATION}/accept", response={200: ApplicationDetailOut, **ERRORS})
 def application_accept(
-    request: AuthenticatedRequest, slug: str, application_id: int, payload: DecisionIn | None = None
+    request: AuthenticatedRequest,
+    slug: str,
+    application_id: int,
+    payload: ApplicationDecisionIn | None = None,
 ):
     """Accept a pending application, taking one of the places (the team of the verified
     organisation; the volunteer is told). 409 `full`, `wrong_state`."""
@@ -747,7 +753,10 @@ def application_accept(
 
 @router.post(f"{APPLICATION}/decline", response={200: ApplicationDetailOut, **ERRORS})
 def application_decline(
-    request: AuthenticatedRequest, slug: str, application_id: int, payload: DecisionIn | None = None
+    request: AuthenticatedRequest,
+    slug: str,
+    application_id: int,
+    payload: ApplicationDecisionIn | None = None,
 ):
     """Decline a pending or accepted application, freeing its place (the team of the verified
     organisation; the volunteer is told). 409 `wrong_state`."""

@@ -36,7 +36,7 @@ class SkillOut(Schema):
     name: str = Field(..., description="In the request's language.")
 
 
-class PersonNameOut(Schema):
+class DisplayNameOut(Schema):
     display_name: str = Field(..., description="What the person chose to be called; may be empty.")
 
 
@@ -70,7 +70,7 @@ class OrganisationReviewOut(OrganisationOut):
     """An organisation as the staff who verify it see it."""
 
     status_note: str = Field(..., description="The staff's note with the last decision.")
-    registered_by: PersonNameOut | None
+    registered_by: DisplayNameOut | None
     created_at: datetime
 
 
@@ -113,15 +113,15 @@ class OrganisationStatusIn(Schema):
     note: str = Field("", description="Why, for the organisation's managers (at most 500).")
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     id: int
-    person: PersonNameOut
+    person: DisplayNameOut
     role: str = Field(..., description="manager or coordinator.")
     added_at: datetime
     is_me: bool
 
 
-class MemberIn(Schema):
+class TeamMemberIn(Schema):
     email: str = Field(
         ...,
         description=(
@@ -135,7 +135,7 @@ class MemberIn(Schema):
 # --- Volunteer profiles -------------------------------------------------------------------------
 
 
-class ProfileOut(Schema):
+class VolunteerProfileOut(Schema):
     municipality: str = Field(..., description="The slug of my home municipality.")
     skills: list[SkillOut]
     other_skills: str
@@ -149,7 +149,7 @@ class ProfileOut(Schema):
     updated_at: datetime
 
 
-class ProfileIn(Schema):
+class VolunteerProfileIn(Schema):
     """My whole volunteer profile (what is left out is emptied). It is placed at my home
     district's centre, which is never sent back."""
 
@@ -297,7 +297,7 @@ class SuggestedOpportunityPageOut(Schema):
 class SuggestedVolunteerOut(Schema):
     """A volunteer who agreed to be suggested; their name only, never how to reach them."""
 
-    volunteer: PersonNameOut
+    volunteer: DisplayNameOut
     other_skills: str
     interests: str
     score: int = Field(..., description="Out of 100, the sum of the explanation's parts.")
@@ -330,12 +330,12 @@ class HoursOut(Schema):
     id: int
     application_id: int
     opportunity: HoursOpportunityOut
-    volunteer: PersonNameOut
+    volunteer: DisplayNameOut
     worked_on: date
     hours: Decimal = Field(..., description="In quarters of an hour.")
     note: str
     status: str = Field(..., description=HOURS_STATUSES)
-    reviewed_by: PersonNameOut | None
+    reviewed_by: DisplayNameOut | None
     reviewed_at: datetime | None
     created_at: datetime
 
@@ -349,7 +349,7 @@ class ApplicationOut(Schema):
     id: int
     status: str = Field(..., description=APPLICATION_STATUSES)
     opportunity: ApplicationOpportunityOut
-    volunteer: PersonNameOut
+    volunteer: DisplayNameOut
     is_mine: bool
     message: str
     decision_note: str
@@ -370,7 +370,7 @@ class ApplyIn(Schema):
     message: str = Field("", description="For the organisation; at most 2,000 characters.")
 
 
-class DecisionIn(Schema):
+class ApplicationDecisionIn(Schema):
     note: str = Field("", description="For the volunteer (optional, at most 500 characters).")
 
 
