@@ -105,7 +105,9 @@ def can_see_opportunity(user, opportunity) -> bool:
     )
 
 
-def _may_serve(user, opportunity) -> bool:
+def may_serve(user, opportunity) -> bool:
+    """A member of the opportunity's municipality, or of one its organisation serves when the
+    work is remote."""
     if may_take_part(user, opportunity.municipality):
         return True
     return bool(
@@ -131,7 +133,7 @@ def can_apply(user, opportunity) -> bool:
         and opportunity.status == "open"
         and opportunity.organisation.status == "verified"
         and not is_org_member(user, opportunity.organisation)
-        and _may_serve(user, opportunity)
+        and may_serve(user, opportunity)
         and has_required_trust(user, opportunity)
     )
 

@@ -39,7 +39,7 @@ from ..models import (
     VolunteerApplication,
     VolunteerProfile,
 )
-from ..permissions import has_required_trust
+from ..permissions import has_required_trust, may_serve
 from .common import fields_error, languages, tell, text
 
 MAX_SKILLS = 20
@@ -338,7 +338,11 @@ def application_submit(
         raise PermissionDenied(_("You are not allowed to do this."))
     if opportunity.status != OpportunityStatus.OPEN or opportunity.ends_on < timezone.localdate():
         raise Conflict(_("This opportunity is closed."), code="closed")
-    if actor.is_authenticated and not has_required_trust(actor, opportunity):
+    if not (actor.is_authenticated and may_serve(actor, opportunity)):
+        raise PermissionDenied(
+            _("Only residents of the municipalities this opportunity serves can apply.")
+        )
+    if not has_required_trust(actor, opportunity):
         raise TrustRequired(
             _("This mission asks for the trust level “%(level)s”, which you do not have yet.")
             % {"level": TrustLevel(opportunity.required_trust).label}
@@ -589,7 +593,7 @@ def hours_reject(*, actor, entry: HoursLog, note: str = "") -> HoursLog:
     entry.status = HoursStatus.REJECTED
     entry.confirmed_by = actor
     entry.confirmed_at = timezone.now()
-    if note:
-        entry.note = (entry.note + "\n" + note.strip())[:500]
+    if note.strip():
+        entry.note = "\n".join(part for part in (entry.note, note.strip()) if part)[:500]
     entry.save(update_fields=["status", "confirmed_by", "confirmed_at", "note"])
     return entry
