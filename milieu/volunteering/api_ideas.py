@@ -214,6 +214,8 @@ def idea_create(request: AuthenticatedRequest, slug: str, payload: IdeaIn):
     """Propose an idea (the municipality's members): a draft only I see, or published at once
     (`publish`). 429 `rate_limited`."""
     municipality = _municipality(slug)
+    if not selectors.may_read_ideas(request.user, municipality):
+        raise NotFound(_("This page does not exist."))
     values = payload.dict()
     publish = values.pop("publish")
     idea = services.idea_create(
