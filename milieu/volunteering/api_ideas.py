@@ -38,7 +38,7 @@ from .schemas_ideas import (
     IdeaPatch,
     IdeasQuery,
     IdeaStateIn,
-    PageQuery,
+    MyIdeasQuery,
     PartnerDecisionIn,
     PartnerOfferIn,
     PartnerOfferOut,
@@ -225,7 +225,7 @@ def idea_create(request: AuthenticatedRequest, slug: str, payload: IdeaIn):
 
 
 @router.get(f"{MUNICIPAL}/mine", response={200: IdeaPageOut, **ERRORS})
-def my_idea_list(request: AuthenticatedRequest, slug: str, query: Query[PageQuery]):
+def my_idea_list(request: AuthenticatedRequest, slug: str, query: Query[MyIdeasQuery]):
     """My ideas in this municipality, drafts and closed ones too, newest first."""
     municipality = _municipality(slug)
     if not selectors.may_read_ideas(request.user, municipality):
