@@ -38,14 +38,14 @@ from .schemas_ideas import (
     IdeaPatch,
     IdeasQuery,
     IdeaStateIn,
-    PageQuery,
+    MyIdeasQuery,
     PartnerDecisionIn,
     PartnerOfferIn,
     PartnerOfferOut,
 )
 from .services import incubator as services
 
-router = Router(tags=["volunteering"], auth=django_auth)
+router = Router(tags=["incubator"], auth=django_auth)
 ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
@@ -214,6 +214,8 @@ def idea_create(request: AuthenticatedRequest, slug: str, payload: IdeaIn):
     """Propose an idea (the municipality's members): a draft only I see, or published at once
     (`publish`). 429 `rate_limited`."""
     municipality = _municipality(slug)
+    if not selectors.may_read_ideas(request.user, municipality):
+        raise NotFound(_("This page does not exist."))
     values = payload.dict()
     publish = values.pop("publish")
     idea = services.idea_create(
@@ -223,7 +225,7 @@ def idea_create(request: AuthenticatedRequest, slug: str, payload: IdeaIn):
 
 
 @router.get(f"{MUNICIPAL}/mine", response={200: IdeaPageOut, **ERRORS})
-def my_idea_list(request: AuthenticatedRequest, slug: str, query: Query[PageQuery]):
+def my_idea_list(request: AuthenticatedRequest, slug: str, query: Query[MyIdeasQuery]):
     """My ideas in this municipality, drafts and closed ones too, newest first."""
     municipality = _municipality(slug)
     if not selectors.may_read_ideas(request.user, municipality):

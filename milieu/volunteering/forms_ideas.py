@@ -63,18 +63,22 @@ class IdeaFilterForm(forms.Form):
     adopted = forms.ChoiceField(
         label=_("Adopted by the city"),
         required=False,
-        choices=[("", _("All")), ("yes", _("Adopted")), ("no", _("Not adopted"))],
+        choices=[
+            ("", pgettext_lazy("project ideas", "All")),
+            ("yes", pgettext_lazy("project idea", "Adopted")),
+            ("no", pgettext_lazy("project idea", "Not adopted")),
+        ],
     )
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(IdeaState.choices)
         self.fields["state"].choices = [  # type: ignore[attr-defined]
-            ("", _("All")),
+            ("", pgettext_lazy("project idea states", "All")),
             *((state, labels[state]) for state in PUBLISHED_STATES),
         ]
         self.fields["district"].choices = [  # type: ignore[attr-defined]
-            ("", _("All")),
+            ("", pgettext_lazy("districts", "All")),
             *((d.slug, d.name) for d in districts),
         ]
 

@@ -14,16 +14,16 @@ AUTHOR_STATE_PATTERN = f"^({'|'.join(IdeaState.values)})$"
 MAX_PAGE_SIZE = 50
 
 
-class SkillRefOut(Schema):
+class IdeaSkillOut(Schema):
     slug: str
     name: str = Field(..., description="In the request's language.")
 
 
-class PersonNameOut(Schema):
+class IdeaPersonOut(Schema):
     display_name: str = Field(..., description="What the person chose to be called; may be empty.")
 
 
-class DistrictRefOut(Schema):
+class IdeaDistrictOut(Schema):
     slug: str
     name: str
 
@@ -35,10 +35,10 @@ class IdeaOut(Schema):
     need: str
     description: str
     help_wanted: str
-    skills_wanted: list[SkillRefOut]
-    district: DistrictRefOut | None = Field(..., description="None: the whole municipality.")
+    skills_wanted: list[IdeaSkillOut]
+    district: IdeaDistrictOut | None = Field(..., description="None: the whole municipality.")
     state: str = Field(..., description=STATES)
-    author: PersonNameOut
+    author: IdeaPersonOut
     is_mine: bool
     supporters_count: int
     i_support: bool = Field(..., description="Whether the reader supports it.")
@@ -59,21 +59,21 @@ class IdeaPageOut(Schema):
 
 class HelpOfferOut(Schema):
     id: int
-    person: PersonNameOut
+    person: IdeaPersonOut
     is_mine: bool
-    skills: list[SkillRefOut]
+    skills: list[IdeaSkillOut]
     message: str
     created_at: datetime
 
 
-class OrganisationRefOut(Schema):
+class IdeaOrganisationOut(Schema):
     id: int
     name: str
 
 
 class PartnerOfferOut(Schema):
     id: int
-    organisation: OrganisationRefOut
+    organisation: IdeaOrganisationOut
     message: str
     status: str = Field(..., description=", ".join(PartnerOfferStatus.values))
     created_at: datetime
@@ -99,7 +99,7 @@ class IdeaDetailOut(IdeaOut):
             "offers for an organisation's team."
         ),
     )
-    partner_organisations: list[OrganisationRefOut] = Field(
+    partner_organisations: list[IdeaOrganisationOut] = Field(
         ...,
         description=(
             "The reader's verified organisations that serve the municipality and may still "
@@ -117,7 +117,7 @@ class IdeasQuery(Schema):
     limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
-class PageQuery(Schema):
+class MyIdeasQuery(Schema):
     cursor: str | None = None
     limit: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
