@@ -47,7 +47,7 @@ MAX_SKILLS = 20
 LIMITS = {"idea": [Limit(5, 3600), Limit(20, 86_400)]}
 # The author's steps (`idea_set_state`): from a state, the states it may go to.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    IdeaState.OPEN: frozenset({IdeaState.CLOSED}),
+    IdeaState.OPEN: frozenset({IdeaState.IN_PROGRESS, IdeaState.CLOSED}),
     IdeaState.PARTNERED: frozenset({IdeaState.IN_PROGRESS, IdeaState.CLOSED}),
     IdeaState.IN_PROGRESS: frozenset({IdeaState.DONE, IdeaState.CLOSED}),
 }

@@ -332,7 +332,7 @@ def test_support_help_partner_and_the_authors_steps(here, citizen, org, manager)
     assert body["my_help_offer"]["skills"][0]["slug"] == "cooking"
     assert body["help_offers"] == [] and body["help_offers_count"] == 1
     status, body = call(citizen, "GET", f"/ideas/{mine.pk}")
-    assert len(body["help_offers"]) == 1 and body["next_states"] == ["closed"]
+    assert len(body["help_offers"]) == 1 and body["next_states"] == ["closed", "in_progress"]
     status, body = call(manager, "GET", f"/ideas/{mine.pk}")
     assert body["partner_organisations"] == [{"id": org.pk, "name": org.name}]
     status, offer = call(

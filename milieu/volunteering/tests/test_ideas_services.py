@@ -2,6 +2,7 @@
 and the city's adoption; every refusal leaves the database as it was."""
 
 import pytest
+from django.utils import timezone
 
 from milieu.core.errors import (
     ApplicationError,
@@ -348,7 +349,6 @@ def test_the_author_moves_a_partnered_idea_to_in_progress_then_done(here, citize
 @pytest.mark.parametrize(
     ("start", "target"),
     [
-        ("open", "in_progress"),
         ("open", "done"),
         ("open", "partnered"),
         ("open", "draft"),
@@ -429,3 +429,20 @@ def test_drafts_and_closed_ideas_are_not_adopted(here, citizen):
         idea=idea(citizen, here),
         note="x" * 501,
     )
+
+
+def test_citizens_can_start_their_project_without_a_partner(here, citizen):
+    from milieu.volunteering.models import ProjectIdea
+
+    idea = ProjectIdea.objects.create(
+        municipality=here,
+        author=citizen,
+        title="Frigo partagé",
+        need="Gaspillage",
+        description="Un frigo communautaire",
+        state=IdeaState.OPEN,
+        published_at=timezone.now(),
+    )
+    incubator.idea_set_state(actor=citizen, idea=idea, state=IdeaState.IN_PROGRESS)
+    idea.refresh_from_db()
+    assert idea.state == IdeaState.IN_PROGRESS
