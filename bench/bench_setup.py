@@ -10,7 +10,9 @@ Reads a JSON request on stdin and writes a JSON answer on stdout:
   caps: [[merchant email, merchant id, resident email], ...], round-robin over residents so that
   concurrent requests lock different wallets;
 - `redeem_plan`: redemptions the sample residents can afford within the offers' stock and
-  per-person limits: [[resident email, offer id], ...].
+  per-person limits: [[resident email, offer id], ...];
+- `paths`: the French path of named pages in each town, {url name: {slug: path}}, leaving out
+  the names the URLconf does not know yet.
 
 A plan never asks for more than the data allows, so that every request of the write scenarios
 should succeed: an error in those scenarios is an error of the application, not of the plan.
@@ -202,6 +204,24 @@ def redeem_plan(offers: list[dict], residents: dict[str, list[str]], limit: int)
     return _interleave(per_municipality)[:limit]
 
 
+def paths(names: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+    """The French path of each named page in each town; a name the URLconf does not know (its
+    module not written yet) is left out, and the scenarios using it are skipped."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import translation
+
+    found: dict[str, dict[str, str]] = {}
+    with translation.override("fr"):
+        for name, slugs in names.items():
+            try:
+                found[name] = {
+                    slug: reverse(name, kwargs={"municipality_slug": slug}) for slug in slugs
+                }
+            except NoReverseMatch:
+                continue
+    return found
+
+
 def main() -> None:
     import django
 
@@ -210,6 +230,8 @@ def main() -> None:
     answer: dict[str, Any] = {}
     if "sessions" in request:
         answer.update(sessions(request["sessions"]))
+    if "paths" in request:
+        answer["paths"] = paths(request["paths"])
     if "till" in request:
         spec = request["till"]
         answer["till_plan"] = till_plan(spec["merchants"], spec["residents"], spec["limit"])

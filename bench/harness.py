@@ -66,6 +66,8 @@ RESIDENT_DRAW_SEED = 1729
 RESIDENT_DRAWS = 100_000  # more than any run sends; request i takes draw i
 REGION = "idees-collectives"
 FAN_OUT_MUNICIPALITY = "brossard"
+# Pages the scenarios find by URL name (kwarg `municipality_slug`), reversed by the setup step.
+NAMED_PAGES = ("volunteering:opportunities", "volunteering:suggestions")
 KEEP_LOGS = 10  # runs whose server logs are kept in .data/logs/
 
 
@@ -454,6 +456,8 @@ class Scenario:
     skip: str | None = None
     # Who makes request i (a resident's email), for the share of first visits in the results.
     who: Callable[[int], str] | None = None
+    # kind "selector": "module:function" of an app's bench.py, run by bench/in_process.py
+    target: str | None = None
 
 
 @dataclass
@@ -466,6 +470,8 @@ class Accounts:
     tokens: dict[str, str] = field(default_factory=dict)
     till_plan: list[list] = field(default_factory=list)
     redeem_plan: list[list] = field(default_factory=list)
+    # Pages named by URL name, reversed by the setup step: {url name: {town slug: path}}.
+    paths: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def headers(self, email: str, *, post: bool = False) -> dict[str, str]:
         headers = {"Cookie": self.cookies[email]}
@@ -497,7 +503,13 @@ def setup_accounts(
         for town in (manifest.get("newcomers") or {}).values()
         if town.get("coordinator")
     ]
+    # The volunteering organisations' managers, who ask for the volunteers to suggest.
+    volunteering = (manifest.get("volunteering") or {}).get("towns") or {}
+    emails += [email for town in volunteering.values() for email, _id in town["opportunities"]]
+    emails += [email for town in volunteering.values() for email in town["volunteers"]]
     request: dict[str, Any] = {"sessions": sorted(set(emails))}
+    # Pages whose URLs are known by name only (their module may be newer than the harness).
+    request["paths"] = {name: sorted(accounts_manifest["residents"]) for name in NAMED_PAGES}
     if merchants:
         request["till"] = {
             "merchants": merchants,
@@ -533,6 +545,7 @@ def setup_accounts(
         },
         till_plan=answer.get("till_plan", []),
         redeem_plan=answer.get("redeem_plan", []),
+        paths=answer.get("paths", {}),
     )
     log(
         f"setup: {len(accounts.cookies)} sessions, {len(accounts.till_plan)} purchases and "
@@ -774,6 +787,50 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         path = f"/fr/{slug}/sharing/{listing_id}/"
         return Call("GET", path, accounts.headers(email), must_contain=logged_in)
 
+    # --- Volunteering: residents browse their town's opportunities; volunteers (sample residents
+    # with a suggestible profile) ask for the opportunities ranked for them; managers of
+    # organisations ask for the volunteers ranked for one of their open opportunities.
+    volunteering = (manifest.get("volunteering") or {}).get("towns") or {}
+    volunteer_visits = [
+        (email, slug)
+        for slug, town in sorted(volunteering.items())
+        for email in town["volunteers"]
+        if email in accounts.cookies
+    ]
+    volunteer_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(volunteer_visits))), k=RESIDENT_DRAWS
+    )
+    recruiting = [
+        (email, slug, opportunity_id)
+        for slug, town in sorted(volunteering.items())
+        for email, opportunity_id in town["opportunities"]
+        if email in accounts.cookies
+    ]
+
+    def volunteer(i: int) -> tuple[str, str]:
+        return volunteer_visits[volunteer_draws[i % len(volunteer_draws)]]
+
+    def as_volunteer(path: Callable[[str], str], must: bytes) -> Callable[[int], Call]:
+        def make(i: int) -> Call:
+            email, slug = volunteer(i)
+            return Call("GET", path(slug), accounts.headers(email), must_contain=must)
+
+        return make
+
+    def suggested_volunteers(i: int) -> Call:
+        email, slug, opportunity_id = recruiting[i % len(recruiting)]
+        path = f"/api/v1/municipalities/{slug}/opportunities/{opportunity_id}/volunteers"
+        return Call("GET", path, accounts.headers(email), must_contain=b'"score"')
+
+    def named(name: str) -> Callable[[str], str]:
+        return lambda slug: accounts.paths[name][slug]
+
+    def unnamed(name: str) -> str | None:
+        return None if name in accounts.paths else f"no `{name}` URL yet"
+
+    def no_volunteers(items: list) -> str | None:
+        return missing("volunteering") or (None if items else "no volunteer in the manifest")
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -957,6 +1014,62 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             skip=missing("exchange"),
         ),
         Scenario(
+            "volunteering_suggestions_match",
+            "selector",
+            "matching.opportunities_for(profile): the first 20 opportunities ranked for a "
+            "volunteer (in process, profiles drawn over the dataset)",
+            target="milieu.volunteering.bench:suggestions_match",
+            skip=missing("volunteering"),
+        ),
+        Scenario(
+            "volunteering_volunteers_match",
+            "selector",
+            "matching.volunteers_for(opportunity): the first 20 volunteers ranked for an open "
+            "opportunity (in process, opportunities drawn over the dataset)",
+            target="milieu.volunteering.bench:volunteers_match",
+            skip=missing("volunteering"),
+        ),
+        Scenario(
+            "volunteering_opportunities",
+            "page",
+            "GET /fr/<home>/volunteering/… (volunteering:opportunities), sample residents",
+            as_resident(named("volunteering:opportunities"), logged_in)
+            if "volunteering:opportunities" in accounts.paths
+            else None,
+            who=who,
+            skip=missing("volunteering") or unnamed("volunteering:opportunities"),
+        ),
+        Scenario(
+            "volunteering_suggestions",
+            "page",
+            "GET /fr/<home>/volunteering/… (volunteering:suggestions), volunteers",
+            as_volunteer(named("volunteering:suggestions"), logged_in)
+            if volunteer_visits and "volunteering:suggestions" in accounts.paths
+            else None,
+            who=lambda i: volunteer(i)[0],
+            skip=no_volunteers(volunteer_visits) or unnamed("volunteering:suggestions"),
+        ),
+        Scenario(
+            "api_volunteering_suggestions",
+            "page",
+            "GET /api/v1/municipalities/<home>/opportunities/suggested (volunteers)",
+            as_volunteer(
+                lambda slug: f"/api/v1/municipalities/{slug}/opportunities/suggested", b'"score"'
+            )
+            if volunteer_visits
+            else None,
+            who=lambda i: volunteer(i)[0],
+            skip=no_volunteers(volunteer_visits),
+        ),
+        Scenario(
+            "api_volunteering_volunteers",
+            "page",
+            "GET /api/v1/municipalities/<town>/opportunities/<id>/volunteers (managers)",
+            suggested_volunteers if recruiting else None,
+            skip=missing("volunteering")
+            or (None if recruiting else "no opportunity with volunteers to suggest"),
+        ),
+        Scenario(
             "comment",
             "action",
             "POST /api/v1/community/posts/{id}/comments (residents, district posts)",
@@ -1053,6 +1166,33 @@ async def run_scenario(
         return summary
     finally:
         await session.close()
+
+
+def run_in_process(
+    scenario: Scenario, args: argparse.Namespace, env: dict[str, str], manifest: dict[str, Any]
+) -> dict[str, Any]:
+    """A selector called in a process of its own (`bench/in_process.py`), with the server's
+    environment and database, one call at a time."""
+    request = {
+        "target": scenario.target,
+        "manifest": manifest,
+        "requests": args.requests,
+        "duration": args.duration,
+        "warmup": args.warmup,
+    }
+    result = subprocess.run(  # noqa: S603 - our own script
+        [PYTHON, "bench/in_process.py"],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        failed = dict.fromkeys(("rps", "p50_ms", "p95_ms", "p99_ms", "bytes_per_response"))
+        return failed | {"requests": 0, "errors": 1, "error_samples": [result.stderr[-600:]]}
+    return json.loads(result.stdout)
 
 
 async def run_fan_out(base_url: str, accounts: Accounts, admin: str, timeout: float) -> dict:
@@ -1179,6 +1319,8 @@ async def measure(
     accounts: Accounts,
     admin: str,
     processes: Processes,
+    env: dict[str, str],
+    manifest: dict[str, Any],
 ) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for scenario in scenario_list:
@@ -1196,6 +1338,8 @@ async def measure(
         if scenario.kind == "fanout":
             log(f"{scenario.name}: {scenario.what}")
             outcome = await run_fan_out(base_url, accounts, admin, args.fan_out_timeout)
+        elif scenario.kind == "selector":
+            outcome = run_in_process(scenario, args, env, manifest)
         else:
             outcome = await run_scenario(scenario, base_url, args)
         outcome |= {"kind": scenario.kind, "what": scenario.what, "unit": scenario.unit}
@@ -1203,7 +1347,7 @@ async def measure(
         log(f"{scenario.name}: {report.one_line(outcome)}")
     floor = results.get("floor", {}).get("rps")
     for outcome in results.values():
-        if floor and outcome.get("rps") is not None:
+        if floor and outcome.get("rps") is not None and outcome["kind"] != "selector":
             outcome["floor_ratio"] = round(outcome["rps"] / floor, 3)
     return results
 
@@ -1252,7 +1396,9 @@ def run(args: argparse.Namespace) -> int:
         run_id = secrets.token_hex(4)
         scenario_list = scenarios(accounts, manifest, run_id)
         results = asyncio.run(
-            measure(scenario_list, base_url, args, accounts, roles["admin"], processes)
+            measure(
+                scenario_list, base_url, args, accounts, roles["admin"], processes, env, manifest
+            )
         )
         processes.check_alive()
     finally:

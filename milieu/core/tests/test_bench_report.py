@@ -123,3 +123,57 @@ def test_the_table_shows_cpu_per_request():
     (row,) = report.rows(outcome)
 
     assert row[report.HEADER.index("CPU ms")] == "1.8"
+
+
+def _selector(p95_ms: float) -> dict:
+    return {
+        "kind": "selector",
+        "requests": 400,
+        "errors": 0,
+        "rps": 40.0,
+        "p50_ms": p95_ms / 2,
+        "p95_ms": p95_ms,
+        "p99_ms": p95_ms,
+        "bytes_per_response": None,
+        "server_cpu_ms": 20.0,
+    }
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_a_selector_scenario_has_the_100_ms_budget_on_every_backend_and_no_floor_ratio(backend):
+    outcome = {
+        "backend": backend,
+        "load": {"concurrency": 32},
+        "scenarios": {"fast": _selector(40.0), "slow": _selector(140.0)},
+    }
+
+    checks = {(c["scenario"], c["budget"]): c["passed"] for c in report.check_budgets(outcome)}
+
+    assert checks == {
+        ("fast", "zero errors"): True,
+        ("fast", "p95 < 100 ms in process"): True,
+        ("slow", "zero errors"): True,
+        ("slow", "p95 < 100 ms in process"): False,
+    }
+    outcome["budgets"] = report.check_budgets(outcome)
+    fast, slow = report.rows(outcome)
+    assert fast[report.HEADER.index("kind")] == "selector"
+    assert fast[report.HEADER.index("× floor")] == "—"
+    assert slow[-1] == "FAIL: p95 < 100 ms in process"
+
+
+def test_the_in_process_runner_times_each_call_and_fails_a_first_call_that_finds_nothing():
+    import in_process
+
+    calls: list[int] = []
+
+    def make(i: int):
+        return lambda: calls.append(i) or 20
+
+    result = in_process.measure(make, requests=10, duration=5, warmup=0)
+
+    assert result["requests"] == 10 and result["errors"] == 0 and result["empty"] == 0
+    assert calls == list(range(11))  # the probe, then the measured calls
+    assert result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+    nothing = in_process.measure(lambda i: lambda: 0, requests=10, duration=5, warmup=0)
+    assert nothing["errors"] == 1 and nothing["requests"] == 1

@@ -107,6 +107,9 @@ def test_pages_have_landmarks_skip_link_and_labelled_language_switcher(client, d
 def test_load_demo_twice_creates_nothing_new(db):
     from django.apps import apps
 
+    from milieu.volunteering.demo import register_demo
+
+    register_demo()  # idempotent; until the app's ready() registers it
     call_command("load_demo", force=True, stdout=StringIO())
     counts = {m._meta.label: m.objects.count() for m in apps.get_models()}
     call_command("load_demo", force=True, stdout=StringIO())
@@ -116,6 +119,11 @@ def test_load_demo_twice_creates_nothing_new(db):
     assert counts["community.Post"] == 4
     assert counts["community.NewcomerResource"] == 5
     assert counts["exchange.Listing"] == 5  # a drill, clothes, babysitting, Spanish, a snow blower
+    assert counts["volunteering.Organisation"] == 1  # Entraide Brossard
+    assert counts["volunteering.Opportunity"] == 2  # bookkeeping, a youth day camp
+    assert counts["volunteering.VolunteerProfile"] == 1  # Camille
+    assert counts["volunteering.ProjectIdea"] == 1
+    assert counts["volunteering.IdeaSupport"] == 1
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
