@@ -12,7 +12,8 @@ A score out of 100 adds four parts:
 Each way reads in a constant number of queries, whatever the size of the page: the candidates
 are narrowed in SQL first (open opportunities of verified organisations in the municipality;
 volunteers who opted in, in the municipality, with the trust level the opportunity needs, ranked
-by shared skills and cut to `CANDIDATES`), then scored in Python, sorted, and paged. Only
+by shared skills and cut to `CANDIDATES`), then scored in Python on the columns the score
+reads, sorted, and paged; the page's few rows are then read whole, with their related rows. Only
 volunteers who turned on `suggestible` are ever suggested.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -33,6 +35,7 @@ from .models import (
     ApplicationStatus,
     Opportunity,
     OpportunityStatus,
+    Organisation,
     OrganisationStatus,
     Skill,
     VolunteerApplication,
@@ -43,6 +46,7 @@ WEIGHTS = {"skills": 40, "availability": 25, "distance": 20, "language": 15}
 NEAR_KM = 2.0
 FAR_KM = 25.0
 CANDIDATES = 400
+SCORED_PROFILE_FIELDS = ("user_id", "weekly_slots", "one_off_dates", "languages", "cell")
 PAGE_SIZE = 20
 
 
@@ -66,6 +70,13 @@ def _distance_part(first: str, second: str, remote: bool) -> tuple[int, int | No
         return WEIGHTS["distance"], None
     if not first or not second:
         return WEIGHTS["distance"] // 2, None
+    return _cell_distance_part(first, second)
+
+
+@lru_cache(maxsize=4096)
+def _cell_distance_part(first: str, second: str) -> tuple[int, int]:
+    """Places are district centres: a town's hundreds of candidates share a few pairs of cells,
+    whose distance is computed once."""
     km = geo.distance_km(first, second)
     if km <= NEAR_KM:
         part = WEIGHTS["distance"]
@@ -137,20 +148,21 @@ def _skills_of(through, owner: str, owners: list[int]) -> dict[int, set[int]]:
     return found
 
 
-def _all_skills() -> dict[int, Skill]:
-    return {skill.pk: skill for skill in Skill.objects.all()}
-
-
 def open_opportunities(municipality, today: date | None = None):
     """The opportunities residents of `municipality` may answer now: open, not ended, of a
     verified organisation, in the municipality, or remote for an organisation serving it."""
     today = today or timezone.localdate()
+    # The organisations serving it in a subquery, not a join: one row per opportunity, so no
+    # DISTINCT (which sorted every candidate's whole row, related rows included).
+    serving = Organisation.serves.through.objects.filter(municipality=municipality).values(
+        "organisation_id"
+    )
     return Opportunity.objects.filter(
-        Q(municipality=municipality) | Q(remote=True, organisation__serves=municipality),
+        Q(municipality=municipality) | Q(remote=True, organisation_id__in=serving),
         status=OpportunityStatus.OPEN,
         ends_on__gte=today,
         organisation__status=OrganisationStatus.VERIFIED,
-    ).distinct()
+    )
 
 
 def opportunities_for(
@@ -161,15 +173,17 @@ def opportunities_for(
     applied = VolunteerApplication.objects.filter(volunteer_id=profile.user_id).exclude(
         status=ApplicationStatus.WITHDRAWN
     )
+    # Scored on the opportunities' own rows; the page's few get their organisation and
+    # municipality afterwards (building those for every candidate was most of the time).
     candidates = list(
-        open_opportunities(profile.municipality)
+        open_opportunities(profile.municipality_id)
         .exclude(pk__in=applied.values("opportunity_id"))
-        .select_related("organisation", "municipality")
         .order_by("-created_at")[: CANDIDATES * 5]
     )
-    mine = {skill.pk for skill in profile.skills.all()}  # prefetched by `profile_of`
+    # The shared skills are some of the volunteer's: theirs are all the names needed.
+    skills_by_id = {skill.pk: skill for skill in profile.skills.all()}
+    mine = set(skills_by_id)
     wanted = _skills_of(Opportunity.skills.through, "opportunity", [o.pk for o in candidates])
-    skills_by_id = _all_skills()
     matches = []
     for opportunity in candidates:
         match = score(
@@ -186,7 +200,13 @@ def opportunities_for(
         matches.append(match)
     matches.sort(key=_by_score_then_ending)
     start = (max(page, 1) - 1) * per_page
-    return matches[start : start + per_page], len(matches)
+    shown = matches[start : start + per_page]
+    full = Opportunity.objects.select_related("organisation", "municipality").in_bulk(
+        [m.opportunity.pk for m in shown]  # type: ignore[union-attr]
+    )
+    for match in shown:
+        match.opportunity = full[match.opportunity.pk]  # type: ignore[union-attr]
+    return shown, len(matches)
 
 
 def _by_score_then_ending(match: Match) -> tuple:
@@ -229,7 +249,9 @@ def volunteers_for(
 ) -> tuple[list[Match], int]:
     """Volunteers who opted in, ranked for `opportunity`, best first, with the number scored.
     Members of the organisation and people who already applied are left out."""
-    wanted = {skill.pk for skill in opportunity.skills.all()}  # prefetched by the selectors
+    # The shared skills are some of the opportunity's: its own are all the names needed.
+    skills_by_id = {skill.pk: skill for skill in opportunity.skills.all()}
+    wanted = set(skills_by_id)
     places = [opportunity.municipality_id]
     if opportunity.remote:
         places += [municipality.pk for municipality in opportunity.organisation.serves.all()]
@@ -247,11 +269,12 @@ def volunteers_for(
         profiles = profiles.order_by("-shared", "-updated_at", "pk")
     else:
         profiles = profiles.order_by("-updated_at", "pk")
-    candidates = list(profiles.select_related("user")[:CANDIDATES])
+    # Scored on the columns the score reads; the page's few are then read whole, with their
+    # person (building every candidate's whole row and account was most of the time).
+    candidates = list(profiles.only(*SCORED_PROFILE_FIELDS)[:CANDIDATES])
     theirs = _skills_of(
         VolunteerProfile.skills.through, "volunteerprofile", [p.pk for p in candidates]
     )
-    skills_by_id = _all_skills()
     matches = []
     for profile in candidates:
         match = score(
@@ -268,4 +291,10 @@ def volunteers_for(
         matches.append(match)
     matches.sort(key=lambda m: (-m.score, m.profile.pk if m.profile else 0))
     start = (max(page, 1) - 1) * per_page
-    return matches[start : start + per_page], len(matches)
+    shown = matches[start : start + per_page]
+    full = VolunteerProfile.objects.select_related("user").in_bulk(
+        [m.profile.pk for m in shown]  # type: ignore[union-attr]
+    )
+    for match in shown:
+        match.profile = full[match.profile.pk]  # type: ignore[union-attr]
+    return shown, len(matches)
