@@ -46,6 +46,7 @@ from .models import (
     Opportunity,
     Organisation,
     OrganisationMember,
+    OrganisationStatus,
     Skill,
     VolunteerApplication,
     VolunteerProfile,
@@ -486,9 +487,10 @@ def organisation_review_list(
     """The municipality's organisations waiting for verification, then the suspended ones,
     oldest first (its staff with MFA)."""
     municipality = _municipality(slug)
-    require(request.user, "volunteering.review_organisations", municipality)
-    organisations = selectors.organisations_to_verify(municipality=municipality).select_related(
-        "municipality"
+    organisations = (
+        selectors.organisation_queue(visible_to=request.user, municipality=municipality)
+        .exclude(status=OrganisationStatus.VERIFIED)
+        .select_related("municipality")
     )
     items, next_cursor = _page(organisations, ("status", "created_at", "pk"), cursor, limit)
     prefetch_related_objects(items, "serves")

@@ -8,9 +8,11 @@ class VolunteeringConfig(AppConfig):
     verbose_name = _("Volunteering")
 
     def ready(self) -> None:
-        from milieu.core import modules
+        from milieu.core import bench, demo, modules
         from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
+        from . import bench as volunteering_bench
+        from . import demo as volunteering_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
         modules.register(
@@ -25,6 +27,8 @@ class VolunteeringConfig(AppConfig):
                 order=40,
             )
         )
+        demo.register("volunteering", volunteering_demo.load, order=80)
+        bench.register("volunteering", volunteering_bench.generate, order=70)
         register_topic(
             Topic(
                 "volunteering",

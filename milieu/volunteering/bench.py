@@ -737,8 +737,3 @@ def volunteers_match(manifest: dict[str, Any]) -> Callable[[int], Callable[[], i
         return lambda: len(volunteers_for(opportunity)[0])
 
     return make
-
-
-def register_bench() -> None:
-    """Add the module's generator to the benchmark dataset (called from `AppConfig.ready()`)."""
-    bench.register("volunteering", generate, order=70)

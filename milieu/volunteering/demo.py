@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from milieu.accounts.models import Membership, TrustLevel, User
-from milieu.core import demo, modules
+from milieu.core import modules
 from milieu.territory.models import Municipality
 from milieu.territory.signals import municipality_forget
 
@@ -181,8 +181,3 @@ def load() -> list[str]:
     if len(lines) == 1:
         lines.append("  already loaded")
     return lines
-
-
-def register_demo() -> None:
-    """Add the module's demo data to `make run` (called from `AppConfig.ready()`)."""
-    demo.register("volunteering", load, order=80)

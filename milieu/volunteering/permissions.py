@@ -82,11 +82,6 @@ can_recruit = is_org_member & is_verified
 
 
 @rules.predicate
-def is_staff_with_mfa(user, municipality) -> bool:
-    return bool(is_municipal_staff(user, municipality)) and bool(has_mfa(user))
-
-
-@rules.predicate
 def can_see_organisation(user, organisation) -> bool:
     if organisation.status == "verified":
         return module_enabled(user, organisation.municipality)
@@ -215,7 +210,6 @@ rules.add_perm("volunteering.recruit", can_recruit)
 rules.add_perm("volunteering.verify_organisation", is_home_staff)
 rules.add_perm("volunteering.view_team", is_org_member | is_home_staff)
 rules.add_perm("volunteering.view_applications", is_org_member)
-rules.add_perm("volunteering.review_organisations", is_staff_with_mfa)
 rules.add_perm("volunteering.moderate_organisations", is_municipal_staff & has_mfa)
 rules.add_perm("volunteering.view_opportunity", can_see_opportunity)
 rules.add_perm("volunteering.apply", can_apply)

@@ -66,15 +66,6 @@ def organisation_list(*, municipality, text: str = "") -> QuerySet[Organisation]
     )
 
 
-def organisations_to_verify(*, municipality) -> QuerySet[Organisation]:
-    return (
-        Organisation.objects.filter(municipality=municipality)
-        .exclude(status=OrganisationStatus.VERIFIED)
-        .select_related("created_by")
-        .order_by("status", "created_at")
-    )
-
-
 def organisation_get(*, viewer, municipality, organisation_id: int) -> Organisation:
     """An organisation of (or serving) `municipality` that `viewer` may see; else `NotFound`."""
     organisation = (

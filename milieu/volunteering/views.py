@@ -442,7 +442,9 @@ def hours_log(request: AuthenticatedRequest, application_id: int) -> HttpRespons
 
 def _hours_or_404(request: AuthenticatedRequest, hours_id: int) -> tuple[HoursLog, Any]:
     try:
-        entry = selectors.hours_get(viewer=request.user, hours_id=hours_id)
+        entry = selectors.hours_get(
+            viewer=request.user, municipality=request.municipality, hours_id=hours_id
+        )
     except NotFound:
         raise Http404(_("These hours do not exist.")) from None
     return entry, application_or_404(request, entry.application_id)

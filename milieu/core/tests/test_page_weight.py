@@ -99,6 +99,13 @@ PAGES = [
     (CITIZEN, "/fr/brossard/sharing/exchanges/"),
     (CITIZEN, "/fr/brossard/sharing/mine/"),
     (NEWCOMER, "/en/brossard/sharing/"),
+    (None, "/fr/brossard/volunteering/"),
+    (CITIZEN, "/fr/brossard/volunteering/suggestions/"),
+    (CITIZEN, "/fr/brossard/volunteering/profile/"),
+    (CITIZEN, "/fr/brossard/volunteering/applications/"),
+    (CITIZEN, "/fr/brossard/volunteering/ideas/"),
+    (STAFF, "/fr/brossard/staff/volunteering/organisations/"),
+    (NEWCOMER, "/en/brossard/volunteering/"),
 ]
 
 

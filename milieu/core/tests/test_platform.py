@@ -107,9 +107,6 @@ def test_pages_have_landmarks_skip_link_and_labelled_language_switcher(client, d
 def test_load_demo_twice_creates_nothing_new(db):
     from django.apps import apps
 
-    from milieu.volunteering.demo import register_demo
-
-    register_demo()  # idempotent; until the app's ready() registers it
     call_command("load_demo", force=True, stdout=StringIO())
     counts = {m._meta.label: m.objects.count() for m in apps.get_models()}
     call_command("load_demo", force=True, stdout=StringIO())

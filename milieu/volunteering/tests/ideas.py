@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from milieu.volunteering.models import (
     IdeaHelpOffer,
     IdeaPartnerOffer,
@@ -46,18 +44,3 @@ def rows() -> dict[str, list]:
         ),
         "partners": list(IdeaPartnerOffer.objects.order_by("pk").values()),
     }
-
-
-@pytest.fixture
-def volunteering_topic():
-    """The `volunteering` topic of notifications, while the app does not register it yet."""
-    from milieu.notifications import registry
-
-    added = "volunteering" not in registry._topics
-    if added:
-        registry.register_topic(
-            registry.Topic(key="volunteering", name="Volunteering", description="")
-        )
-    yield
-    if added:
-        registry._topics.pop("volunteering", None)

@@ -17,7 +17,6 @@ from milieu.volunteering import matching
 from milieu.volunteering.bench import (
     OPEN_PER_ORGANISATION,
     RESIDENTS_PER_ORGANISATION,
-    register_bench,
 )
 from milieu.volunteering.models import (
     ApplicationStatus,
@@ -40,7 +39,6 @@ SCALE = 0.002
 
 @pytest.fixture
 def manifest(tmp_path):
-    register_bench()  # until apps.py registers it
     path = tmp_path / "manifest.json"
     call_command(
         "bench_generate",
@@ -53,7 +51,6 @@ def manifest(tmp_path):
 
 
 def test_the_generator_is_registered_after_the_others_it_reads():
-    register_bench()
     names = [generator.name for generator in bench.generators()]
     assert names.index("volunteering") > names.index("accounts")
     assert names[-1] == "volunteering"

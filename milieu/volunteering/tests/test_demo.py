@@ -10,7 +10,6 @@ from django.core.management import call_command
 from milieu.accounts.models import TrustLevel, User
 from milieu.core import demo
 from milieu.volunteering import matching, selectors
-from milieu.volunteering.demo import register_demo
 from milieu.volunteering.models import (
     IdeaState,
     Opportunity,
@@ -26,14 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def loaded():
-    register_demo()  # until apps.py registers it
     out = StringIO()
     call_command("load_demo", force=True, stdout=out)
     return out.getvalue()
 
 
 def test_the_loader_comes_after_the_accounts_and_the_community_it_uses():
-    register_demo()
     names = [loader.name for loader in demo.loaders()]
     assert names.index("volunteering") > names.index("community")
     assert names.index("volunteering") > names.index("identity")

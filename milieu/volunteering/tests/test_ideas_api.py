@@ -16,9 +16,9 @@ from milieu.volunteering.models import IdeaPartnerOffer, IdeaState, ProjectIdea
 from milieu.volunteering.services import incubator
 
 from .factories import organisation, resident, staff, town
-from .ideas import IDEA, idea, rows, volunteering_topic  # noqa: F401  (a fixture)
+from .ideas import IDEA, idea, rows
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("volunteering_topic", "still_clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("still_clock")]
 API = "/api/v1"
 
 

@@ -23,9 +23,9 @@ from milieu.volunteering.models import (
 from milieu.volunteering.services import incubator
 
 from .factories import organisation, resident, staff, town
-from .ideas import IDEA, idea, rows, volunteering_topic  # noqa: F401  (a fixture)
+from .ideas import IDEA, idea, rows
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("volunteering_topic")]
+pytestmark = pytest.mark.django_db
 
 
 def _refused(error_type, call, **kwargs):
