@@ -6,10 +6,10 @@ writing), so that the bookkeeping comes first among her suggestions and she amon
 volunteers; and a published project idea of hers, supported by Amal. Idempotent: what exists is
 left as it is.
 
-The organisation, the opportunities and the profile go through the services. Three things are
-written directly, as the other demos do for what needs staff with MFA or a service not written
-yet: switching the module on, the verification of the organisation (staff enrol their
-authenticator on their first visit) and the project idea with its support.
+The organisation, the opportunities and the profile go through the services. So do the project idea and its
+support. Two things are written directly, as the other demos do for what needs staff with MFA:
+switching the module on, and the verification of the organisation (staff enrol their
+authenticator on their first visit).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from milieu.accounts.models import Membership, TrustLevel, User
@@ -26,7 +25,6 @@ from milieu.territory.models import Municipality
 from milieu.territory.signals import municipality_forget
 
 from .models import (
-    IdeaState,
     IdeaSupport,
     Opportunity,
     Organisation,
@@ -35,7 +33,7 @@ from .models import (
     VolunteerProfile,
 )
 from .permissions import MODULE
-from .services import organisations, volunteering
+from .services import incubator, organisations, volunteering
 
 TOWN = "brossard"
 MANAGER = "organisme@demo.milieu.test"
@@ -123,24 +121,22 @@ def _organisation(town: Municipality, manager: User, staff: User | None) -> Orga
 def _idea(town: Municipality, author: User, supporter: User | None) -> ProjectIdea:
     idea = ProjectIdea.objects.filter(municipality=town, title=IDEA["title"]).first()
     if idea is None:
-        home = Membership.objects.filter(user=author, is_home=True).first()
-        published = timezone.now() - timedelta(days=3)
-        idea = ProjectIdea.objects.create(
-            municipality=town,
-            district=home.district if home else None,
-            author=author,
-            state=IdeaState.OPEN,
-            published_at=published,
-            created_at=published,
-            updated_at=published,
-            **IDEA,
+        home = (
+            Membership.objects.filter(user=author, is_home=True).select_related("district").first()
         )
-    if supporter is not None and supporter != author:
-        _support, created = IdeaSupport.objects.get_or_create(idea=idea, user=supporter)
-        if created:
-            ProjectIdea.objects.filter(pk=idea.pk).update(
-                supporters_count=F("supporters_count") + 1
-            )
+        district = home.district.slug if home and home.district else None
+        idea = incubator.idea_create(
+            actor=author,
+            municipality=town,
+            values={**IDEA, "district": district},
+            publish=True,
+        )
+    if (
+        supporter is not None
+        and supporter != author
+        and not IdeaSupport.objects.filter(idea=idea, user=supporter).exists()
+    ):
+        idea = incubator.idea_support(actor=supporter, idea=idea)
     return idea
 
 

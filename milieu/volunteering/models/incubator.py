@@ -108,9 +108,9 @@ class IdeaHelpOffer(models.Model):
 
 
 class PartnerOfferStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    PENDING = "pending", pgettext_lazy("partner offer status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("partner offer status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("partner offer status", "Declined")
 
 
 class IdeaPartnerOffer(models.Model):

@@ -68,9 +68,9 @@ class Skill(models.Model):
 
 
 class OrganisationStatus(models.TextChoices):
-    PENDING = "pending", _("Awaiting verification")
-    VERIFIED = "verified", _("Verified")
-    SUSPENDED = "suspended", _("Suspended")
+    PENDING = "pending", pgettext_lazy("organisation status", "Awaiting verification")
+    VERIFIED = "verified", pgettext_lazy("organisation status", "Verified")
+    SUSPENDED = "suspended", pgettext_lazy("organisation status", "Suspended")
 
 
 class Organisation(models.Model):
@@ -271,10 +271,10 @@ class Opportunity(CellMixin):
 
 
 class ApplicationStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    PENDING = "pending", pgettext_lazy("application status", "Pending")
+    ACCEPTED = "accepted", pgettext_lazy("application status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("application status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("application status", "Withdrawn")
 
 
 class VolunteerApplication(models.Model):
@@ -313,9 +313,9 @@ class VolunteerApplication(models.Model):
 
 
 class HoursStatus(models.TextChoices):
-    PENDING = "pending", _("To be confirmed")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Not confirmed")
+    PENDING = "pending", pgettext_lazy("hours status", "To be confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("hours status", "Confirmed")
+    REJECTED = "rejected", pgettext_lazy("hours status", "Not confirmed")
 
 
 class HoursLog(models.Model):
