@@ -215,13 +215,30 @@ class OrganisationForm(forms.Form):
         choices=LANGUAGES,
         widget=forms.CheckboxSelectMultiple,
     )
+    serves = forms.MultipleChoiceField(
+        label=_("Also serves"),
+        help_text=_("Other municipalities of the region where it works (remote opportunities)."),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, home, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from milieu.territory.models import Municipality
+
+        neighbours = Municipality.objects.filter(region_id=home.region_id).exclude(pk=home.pk)
+        self.fields["serves"].choices = [(m.slug, m.name) for m in neighbours.order_by("name")]
+        if not self.fields["serves"].choices:
+            del self.fields["serves"]
 
     @staticmethod
     def initial_for(organisation) -> dict[str, Any]:
-        return {
+        initial = {
             name: getattr(organisation, name)
             for name in ("name", "mission", "services", "email", "phone", "website", "languages")
         }
+        initial["serves"] = [m.slug for m in organisation.serves.all()]
+        return initial
 
 
 class MemberAddForm(forms.Form):

@@ -140,7 +140,7 @@ def opportunity_get(*, viewer, municipality, opportunity_id: int) -> Opportunity
         Opportunity.objects.filter(pk=opportunity_id)
         .filter(Q(municipality=municipality) | Q(organisation__serves=municipality, remote=True))
         .select_related("organisation__municipality", "municipality", "district")
-        .prefetch_related("skills", "organisation__serves")
+        .prefetch_related("skills")  # `organisation.serves` is read only for remote work
         .distinct()
         .first()
     )

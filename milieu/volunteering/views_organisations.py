@@ -134,8 +134,10 @@ def organisation_register(request: AuthenticatedRequest) -> HttpResponse:
     municipality's staff have verified it."""
     member_or_404(request)
     if request.method == "GET":
-        return _organisation_form_page(request, OrganisationForm(initial={"languages": ["fr"]}))
-    form = OrganisationForm(request.POST)
+        return _organisation_form_page(
+            request, OrganisationForm(initial={"languages": ["fr"]}, home=request.municipality)
+        )
+    form = OrganisationForm(request.POST, home=request.municipality)
     if not form.is_valid():
         return _organisation_form_page(request, form, status=400)
     try:
@@ -167,9 +169,11 @@ def organisation_edit(request: AuthenticatedRequest, organisation_id: int) -> Ht
     found = organisation_or_404(request, organisation_id)
     _require(request, "volunteering.manage_organisation", found)
     if request.method == "GET":
-        form = OrganisationForm(initial=OrganisationForm.initial_for(found))
+        form = OrganisationForm(
+            initial=OrganisationForm.initial_for(found), home=found.municipality
+        )
         return _organisation_form_page(request, form, organisation=found)
-    form = OrganisationForm(request.POST)
+    form = OrganisationForm(request.POST, home=found.municipality)
     if not form.is_valid():
         return _organisation_form_page(request, form, organisation=found, status=400)
     try:

@@ -369,6 +369,25 @@ def test_registering_an_organisation_makes_me_its_manager_awaiting_verification(
     assert _t("en", "Posting opportunities is possible once the organisation is verified.") in page
 
 
+def test_an_organisation_can_serve_other_municipalities_of_its_region(here, citizen):
+    from milieu.territory.tests.factories import MunicipalityFactory
+
+    neighbour_town = MunicipalityFactory(region=here.region, slug="ville-voisine")
+    page = body(client_for(citizen).get(url("organisation_register", here)))
+    assert 'value="ville-voisine"' in page
+    response = client_for(citizen).post(
+        url("organisation_register", here), {**ORGANISATION_FORM, "serves": ["ville-voisine"]}
+    )
+    assert response.status_code == 302
+    created = Organisation.objects.get(name="Popote roulante")
+    assert list(created.serves.all()) == [neighbour_town]
+    response = client_for(citizen).post(
+        url("organisation_edit", here, created.pk), {**ORGANISATION_FORM, "serves": ["ailleurs"]}
+    )
+    assert response.status_code == 400
+    assert list(created.serves.all()) == [neighbour_town]
+
+
 def test_a_bad_organisation_says_which_field_and_stores_nothing(here, citizen, org):
     response = client_for(citizen).post(
         url("organisation_register", here), {**ORGANISATION_FORM, "email": "pas une adresse"}

@@ -42,6 +42,11 @@ def _t(language: str, message: str) -> str:
         return translation.gettext(message)
 
 
+def _p(language: str, context: str, message: str) -> str:
+    with translation.override(language):
+        return translation.pgettext(context, message)
+
+
 def _field(scope: Page | Locator, label: str) -> Locator:
     """The form field labelled `label` (Django adds its label suffix, ":" or " :")."""
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*$"))
@@ -174,7 +179,7 @@ def test_an_accountant_is_matched_accepted_and_their_hours_confirmed(
     amal.locator("ol.matches > li").first.get_by_role("link").first.click()
     _field(amal, _t("en", "A word to the organisation (optional)")).fill("Happy to help!")
     amal.get_by_role("button", name=_t("en", "Apply to this opportunity")).click()
-    expect(amal.locator("main")).to_contain_text(_t("en", "Pending"))
+    expect(amal.locator("main")).to_contain_text(_p("en", "application status", "Pending"))
     application = VolunteerApplication.objects.get(volunteer=person)
 
     # Gaëlle accepts her from the opportunity's volunteers.
@@ -182,7 +187,7 @@ def test_an_accountant_is_matched_accepted_and_their_hours_confirmed(
     with translation.override("fr"):
         accept = translation.gettext("Accept %(name)s") % {"name": "Amal"}
     gaelle.get_by_role("button", name=accept).click()
-    expect(gaelle.locator("main")).to_contain_text(_t("fr", "Accepted"))
+    expect(gaelle.locator("main")).to_contain_text(_p("fr", "application status", "Accepted"))
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ACCEPTED
 
@@ -191,7 +196,7 @@ def test_an_accountant_is_matched_accepted_and_their_hours_confirmed(
     row = amal.locator("article").filter(has_text="Trésorier ou trésorière bénévole")
     _field(row, _t("en", "Hours")).fill("3")
     row.get_by_role("button", name=_t("en", "Log my hours")).click()
-    expect(amal.locator("main")).to_contain_text(_t("en", "To be confirmed"))
+    expect(amal.locator("main")).to_contain_text(_p("en", "hours status", "To be confirmed"))
     entry = HoursLog.objects.get()
     assert entry.hours == 3 and entry.status == HoursStatus.PENDING
 
@@ -231,4 +236,4 @@ def test_an_accountant_is_matched_accepted_and_their_hours_confirmed(
             "hours": "3"
         }
     expect(main).to_contain_text(total)
-    expect(main).to_contain_text(_t("en", "Confirmed"))
+    expect(main).to_contain_text(_p("en", "hours status", "Confirmed"))
