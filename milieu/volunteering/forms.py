@@ -227,8 +227,12 @@ class OrganisationForm(forms.Form):
         from milieu.territory.models import Municipality
 
         neighbours = Municipality.objects.filter(region_id=home.region_id).exclude(pk=home.pk)
-        self.fields["serves"].choices = [(m.slug, m.name) for m in neighbours.order_by("name")]
-        if not self.fields["serves"].choices:
+        choices = [(m.slug, m.name) for m in neighbours.order_by("name")]
+        if choices:
+            serves = self.fields["serves"]
+            assert isinstance(serves, forms.MultipleChoiceField)
+            serves.choices = choices
+        else:
             del self.fields["serves"]
 
     @staticmethod
