@@ -10,16 +10,12 @@ the staff only; partner offers to the author, the staff and the offering organis
 Lists are paged by an opaque `cursor`, newest first.
 """
 
-import base64
-import binascii
-from datetime import UTC, datetime
-
-from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from milieu.core import modules
+from milieu.core.cursor import keyset_page
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.schemas import ErrorOut
@@ -67,40 +63,6 @@ def _municipality(slug: str):
 
 
 # --- Cursors --------------------------------------------------------------------------------------
-
-
-def _encode(moment: datetime, pk: int) -> str:
-    raw = f"{moment.isoformat()}|{pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, pk = raw.rsplit("|", 1)
-        at = datetime.fromisoformat(moment)
-        return (at if at.tzinfo else at.replace(tzinfo=UTC)), int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApplicationError(
-            _("This page does not exist; start from the first page."),
-            code="validation",
-            extra={"fields": {"cursor": [_("Invalid cursor.")]}},
-        ) from None
-
-
-def _page(
-    queryset: QuerySet, field: str, cursor: str | None, limit: int
-) -> tuple[list, str | None]:
-    """One page of `queryset` (ordered by `-field`, `-pk`) after `cursor`, by keyset."""
-    if cursor:
-        moment, pk = _decode(cursor)
-        queryset = queryset.filter(
-            Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "pk__lt": pk})
-        )
-    rows = list(queryset[: limit + 1])
-    items = rows[:limit]
-    more = len(rows) > limit
-    return items, _encode(getattr(items[-1], field), items[-1].pk) if more else None
 
 
 # --- Shapes ---------------------------------------------------------------------------------------
@@ -203,7 +165,7 @@ def idea_list(request: AuthenticatedRequest, slug: str, query: Query[IdeasQuery]
             adopted=query.adopted,
         ),
     )
-    items, next_cursor = _page(ideas, "published_at", query.cursor, query.limit)
+    items, next_cursor = keyset_page(ideas, ("-published_at", "-pk"), query.cursor, query.limit)
     for idea in items:
         idea.municipality = municipality
     return {"items": [_idea(request, idea) for idea in items], "next_cursor": next_cursor}
@@ -231,7 +193,7 @@ def my_idea_list(request: AuthenticatedRequest, slug: str, query: Query[MyIdeasQ
     if not selectors.may_read_ideas(request.user, municipality):
         raise NotFound(_("This page does not exist."))
     ideas = selectors.my_idea_list(author=request.user, municipality=municipality)
-    items, next_cursor = _page(ideas, "created_at", query.cursor, query.limit)
+    items, next_cursor = keyset_page(ideas, ("-created_at", "-pk"), query.cursor, query.limit)
     for idea in items:
         idea.municipality = municipality
     return {"items": [_idea(request, idea) for idea in items], "next_cursor": next_cursor}

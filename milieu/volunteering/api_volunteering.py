@@ -21,19 +21,16 @@ Lists are paged by an opaque `cursor`; the two ranked lists of the matching (20 
 first) by `page`. Names of skills are in the request's language (`Accept-Language`).
 """
 
-import base64
-import binascii
-import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import Field, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from milieu.core import modules
+from milieu.core.cursor import keyset_page
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.permissions import require
@@ -126,61 +123,6 @@ def _skill(slug: str) -> Skill:
     if found is None:
         raise _invalid({"skill": _("Unknown skill.")})
     return found
-
-
-# --- Cursors --------------------------------------------------------------------------------------
-
-
-def _encode(values: list) -> str:
-    raw = json.dumps(values, default=str)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _bad_cursor() -> ApplicationError:
-    return ApplicationError(
-        _("This page does not exist; start from the first page."),
-        code="validation",
-        extra={"fields": {"cursor": [_("Invalid cursor.")]}},
-    )
-
-
-def _field(model: type[Model], name: str) -> Field:
-    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
-
-
-def _decode(model: type[Model], order: tuple[str, ...], cursor: str) -> list:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        values = json.loads(raw)
-        if not isinstance(values, list) or len(values) != len(order):
-            raise ValueError(cursor)
-        fields = [_field(model, name.lstrip("-")) for name in order]
-        return [field.to_python(value) for field, value in zip(fields, values, strict=True)]
-    except (ValueError, ValidationError, binascii.Error, UnicodeDecodeError):
-        raise _bad_cursor() from None
-
-
-def _page(
-    queryset: QuerySet, order: tuple[str, ...], cursor: str | None, limit: int
-) -> tuple[list, str | None]:
-    """One page of `queryset` ordered by `order` (`-` for descending, ending with the primary
-    key) after `cursor`, by keyset: one query whatever the page, one row more than the page to
-    know whether another follows."""
-    if cursor:
-        values = _decode(queryset.model, order, cursor)
-        after, equal = Q(), Q()
-        for name, value in zip(order, values, strict=True):
-            field = name.lstrip("-")
-            after |= equal & Q(**{f"{field}__{'lt' if name.startswith('-') else 'gt'}": value})
-            equal &= Q(**{field: value})
-        queryset = queryset.filter(after)
-    rows = list(queryset.order_by(*order)[: limit + 1])
-    items = rows[:limit]
-    if len(rows) <= limit:
-        return items, None
-    return items, _encode([getattr(items[-1], name.lstrip("-")) for name in order])
 
 
 # --- Shapes ---------------------------------------------------------------------------------------
@@ -400,7 +342,7 @@ def organisation_list(
     organisations = selectors.organisation_list(
         municipality=_municipality(slug), text=(q or "").strip()
     )
-    items, next_cursor = _page(organisations, ("name", "pk"), cursor, limit)
+    items, next_cursor = keyset_page(organisations, ("name", "pk"), cursor, limit)
     return {"items": [_organisation(request, o) for o in items], "next_cursor": next_cursor}
 
 
@@ -492,7 +434,7 @@ def organisation_review_list(
         .exclude(status=OrganisationStatus.VERIFIED)
         .select_related("municipality")
     )
-    items, next_cursor = _page(organisations, ("status", "created_at", "pk"), cursor, limit)
+    items, next_cursor = keyset_page(organisations, ("status", "created_at", "pk"), cursor, limit)
     prefetch_related_objects(items, "serves")
     return {
         "items": [_organisation_review(request, o) for o in items],
@@ -563,7 +505,7 @@ def opportunity_list(request, slug: str, query: Query[OpportunitiesQuery]):
         remote=query.remote,
     )
     opportunities = _listed(selectors.opportunity_list(municipality=municipality, filters=filters))
-    items, next_cursor = _page(opportunities, ("ends_on", "-pk"), query.cursor, query.limit)
+    items, next_cursor = keyset_page(opportunities, ("ends_on", "-pk"), query.cursor, query.limit)
     return {"items": [_opportunity(o) for o in items], "next_cursor": next_cursor}
 
 
@@ -707,7 +649,7 @@ def my_application_list(
     applications = selectors.my_applications(request.user).select_related(
         "volunteer", "opportunity__organisation__municipality"
     )
-    items, next_cursor = _page(applications, ("-created_at", "-pk"), cursor, limit)
+    items, next_cursor = keyset_page(applications, ("-created_at", "-pk"), cursor, limit)
     return {"items": [_application(request, a) for a in items], "next_cursor": next_cursor}
 
 
@@ -724,7 +666,7 @@ def opportunity_application_list(
     opportunity = _opportunity_by_id(request, slug, opportunity_id)
     require(request.user, "volunteering.view_applications", opportunity.organisation)
     applications = selectors.opportunity_applications(opportunity)
-    items, next_cursor = _page(applications, ("status", "created_at", "pk"), cursor, limit)
+    items, next_cursor = keyset_page(applications, ("status", "created_at", "pk"), cursor, limit)
     return {"items": [_application(request, a) for a in items], "next_cursor": next_cursor}
 
 
@@ -804,7 +746,7 @@ def organisation_hours(
     organisation = _organisation_by_id(request, slug, organisation_id)
     require(request.user, "volunteering.view_applications", organisation)
     entries = selectors.organisation_hours(organisation, status="" if status == "all" else status)
-    items, next_cursor = _page(entries, ("worked_on", "pk"), cursor, limit)
+    items, next_cursor = keyset_page(entries, ("worked_on", "pk"), cursor, limit)
     return {"items": [_hours_entry(entry) for entry in items], "next_cursor": next_cursor}
 
 
