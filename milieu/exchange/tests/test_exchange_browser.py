@@ -32,6 +32,14 @@ def _t(language: str, message: str) -> str:
         return translation.gettext(message)
 
 
+def _decoded(page: Page, image: Locator) -> None:
+    """Wait until the browser has loaded and decoded `image` (a slow first request for the
+    file must not fail the test; a file the browser cannot decode times out)."""
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+
+
 def _field(scope: Page | Locator, label: str) -> Locator:
     """The form field labelled `label` (Django adds its label suffix, ":" or " :")."""
     return scope.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*:?\s*$"))
@@ -100,7 +108,8 @@ def test_a_drill_is_lent_to_a_neighbour_found_by_distance_and_both_review(
     assert drill.cell and drill.owner_id == owner.pk
     photo = camille.get_by_role("img", name="La perceuse et ses batteries")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalHeight > img.naturalWidth")  # upright
+    _decoded(camille, photo)
+    assert photo.evaluate("img => img.naturalHeight > img.naturalWidth")  # upright
 
     # Amal, who reads English, searches within 2 km of her district and finds it, about 1 km.
     amal = open_page("en-CA", borrower)
@@ -110,7 +119,7 @@ def test_a_drill_is_lent_to_a_neighbour_found_by_distance_and_both_review(
     amal.get_by_role("button", name=_t("en", "Search"), exact=True).click()
     result = amal.locator("article, li").filter(has_text="Perceuse sans fil").first
     expect(result).to_contain_text("about 1 km")
-    assert result.locator("img.listing-cover").evaluate("img => img.complete && img.naturalWidth")
+    _decoded(amal, result.locator("img.listing-cover"))
     assert drill.cell not in amal.content()
     result.get_by_role("link", name="Perceuse sans fil").click()
     start = timezone.localdate() + timedelta(days=1)
