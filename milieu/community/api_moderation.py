@@ -3,12 +3,9 @@ and the moderators' queue, decisions, log and suspensions. The same services, pe
 errors as the pages."""
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from milieu.core import modules
-from milieu.core.errors import NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest
 from milieu.core.schemas import ErrorOut
 from milieu.territory.models import Municipality
@@ -47,10 +44,7 @@ ERRORS = {
 
 
 def _community(slug: str) -> Municipality:
-    municipality = municipality_get(slug=slug)
-    if not modules.is_enabled(municipality, "community"):
-        raise NotFound(_("This municipality has not enabled this module."))
-    return municipality
+    return municipality_get(slug=slug, module="community")
 
 
 def person_out(user) -> dict | None:

@@ -43,7 +43,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from milieu.accounts.models import TrustLevel
-from milieu.core import geo, modules, pictures
+from milieu.core import geo, pictures
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
 from milieu.core.pictures import Upload
@@ -114,10 +114,7 @@ def _invalid(fields: dict[str, str]) -> ApplicationError:
 
 
 def _municipality(slug: str):
-    municipality = territory_selectors.municipality_get(slug=slug)
-    if not modules.is_enabled(municipality, MODULE):
-        raise NotFound(_("This municipality has not enabled this module."))
-    return municipality
+    return territory_selectors.municipality_get(slug=slug, module=MODULE)
 
 
 def _category(slug: str) -> Category:

@@ -40,10 +40,10 @@ def municipality_cache_key(slug: str) -> str:
     return f"territory:municipality:v1:{slug}"
 
 
-def municipality_get(*, slug: str) -> Municipality:
+def municipality_get(*, slug: str, module: str | None = None) -> Municipality:
     """The municipality (with its region) of a URL: every municipal page and API call asks, so it
     comes from the cache, forgotten whenever the municipality or its region is saved
-    (`territory.signals`)."""
+    (`territory.signals`). With `module`, a municipality that has not enabled it is not found."""
     key = municipality_cache_key(slug)
     municipality = cache.get(key)
     if municipality is None:
@@ -52,6 +52,8 @@ def municipality_get(*, slug: str) -> Municipality:
         except Municipality.DoesNotExist:
             raise NotFound(_("This municipality does not exist.")) from None
         cache.set(key, municipality, MUNICIPALITY_CACHE_SECONDS)
+    if module is not None and not modules.is_enabled(municipality, module):
+        raise NotFound(_("This municipality has not enabled this module."))
     return municipality
 
 

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from milieu.core import modules
 from milieu.core.cursor import keyset_page
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
@@ -56,13 +55,7 @@ IDEA = "/ideas/{idea_id}"
 
 
 def _municipality(slug: str):
-    municipality = territory_selectors.municipality_get(slug=slug)
-    if not modules.is_enabled(municipality, MODULE):
-        raise NotFound(_("This municipality has not enabled this module."))
-    return municipality
-
-
-# --- Cursors --------------------------------------------------------------------------------------
+    return territory_selectors.municipality_get(slug=slug, module=MODULE)
 
 
 # --- Shapes ---------------------------------------------------------------------------------------

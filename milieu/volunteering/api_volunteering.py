@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from milieu.core import modules
 from milieu.core.cursor import keyset_page
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest
@@ -48,7 +47,7 @@ from .models import (
     VolunteerApplication,
     VolunteerProfile,
 )
-from .permissions import MODULE, _roles
+from .permissions import MODULE, organisation_roles
 from .schemas import (
     HOURS_STATUS_PATTERN,
     ApplicationDecisionIn,
@@ -112,10 +111,7 @@ def _invalid(fields: dict[str, str]) -> ApplicationError:
 
 
 def _municipality(slug: str):
-    municipality = territory_selectors.municipality_get(slug=slug)
-    if not modules.is_enabled(municipality, MODULE):
-        raise NotFound(_("This municipality has not enabled this module."))
-    return municipality
+    return territory_selectors.municipality_get(slug=slug, module=MODULE)
 
 
 def _skill(slug: str) -> Skill:
@@ -150,7 +146,7 @@ def _organisation(request, organisation: Organisation) -> dict:
         "languages": organisation.languages or [],
         "status": organisation.status,
         "verified_at": organisation.verified_at,
-        "my_role": _roles(request.user).get(organisation.pk),
+        "my_role": organisation_roles(request.user).get(organisation.pk),
     }
 
 
@@ -224,7 +220,7 @@ def _opportunity_detail(request, opportunity: Opportunity) -> dict:
     mine = selectors.application_of(request.user, opportunity)
     return {
         **_opportunity(opportunity),
-        "is_team": opportunity.organisation_id in _roles(request.user),
+        "is_team": opportunity.organisation_id in organisation_roles(request.user),
         "my_application": {"id": mine.pk, "status": mine.status} if mine is not None else None,
     }
 

@@ -38,7 +38,7 @@ def may_take_part(user, municipality) -> bool:
     )
 
 
-def _roles(user) -> dict[int, str]:
+def organisation_roles(user) -> dict[int, str]:
     """The user's organisation roles, by organisation pk (one query per request)."""
     if not user.is_authenticated:
         return {}
@@ -54,18 +54,18 @@ def _roles(user) -> dict[int, str]:
 
 
 def forget_roles(user) -> None:
-    """Drop the per-request cache of `_roles` after a change of team."""
+    """Drop the per-request cache of `organisation_roles` after a change of team."""
     user.__dict__.pop("_milieu_org_roles", None)
 
 
 @rules.predicate
 def is_org_member(user, organisation) -> bool:
-    return organisation is not None and organisation.pk in _roles(user)
+    return organisation is not None and organisation.pk in organisation_roles(user)
 
 
 @rules.predicate
 def is_org_manager(user, organisation) -> bool:
-    return organisation is not None and _roles(user).get(organisation.pk) == "manager"
+    return organisation is not None and organisation_roles(user).get(organisation.pk) == "manager"
 
 
 @rules.predicate

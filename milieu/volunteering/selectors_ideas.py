@@ -32,7 +32,7 @@ from .models import (
     ProjectIdea,
     Skill,
 )
-from .permissions import ACTIVE_IDEA_STATES, _roles, may_take_part, module_enabled
+from .permissions import ACTIVE_IDEA_STATES, may_take_part, module_enabled, organisation_roles
 
 PAGE_SIZE = 20
 PUBLISHED_STATES = tuple(state for state in IdeaState.values if state != IdeaState.DRAFT)
@@ -161,7 +161,7 @@ def idea_detail(*, visible_to, idea: ProjectIdea) -> IdeaDetail:
         if help_offers
         else (helpers.filter(user_id=user.pk).first() if user.is_authenticated else None)
     )
-    roles = _roles(user)
+    roles = organisation_roles(user)
     offers = list(
         IdeaPartnerOffer.objects.filter(idea=idea)
         .select_related("organisation", "offered_by")

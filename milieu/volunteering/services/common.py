@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from milieu.core.errors import ApplicationError
 from milieu.notifications.services import in_every_language
@@ -18,41 +19,30 @@ TOPIC = "volunteering"
 LANGUAGE_CODES = ("fr", "en", "es")
 
 
-def fields_error(message: Any, fields: dict[str, Any]) -> ApplicationError:
-    """A refusal naming the fields to correct (`{"field": [messages]}`, code `validation`),
+def invalid(field: str, message: Any) -> ApplicationError:
+    """A refusal naming the field to correct (`{"field": [message]}`, code `validation`),
     rendered alike by the forms and the API."""
     return ApplicationError(
-        message,
-        code="validation",
-        extra={"fields": {name: [str(text)] for name, text in fields.items()}},
+        _("Please correct the form."), code="validation", extra={"fields": {field: [str(message)]}}
     )
 
 
 def text(values: dict[str, Any], field: str, limit: int, *, required: bool = False) -> str:
-    from django.utils.translation import gettext as _
-
     value = str(values.get(field) or "").strip()
     if required and not value:
-        raise fields_error(_("Please correct the form."), {field: _("This field is required.")})
+        raise invalid(field, _("This field is required."))
     if len(value) > limit:
-        raise fields_error(
-            _("Please correct the form."),
-            {field: _("At most %(limit)s characters.") % {"limit": limit}},
-        )
+        raise invalid(field, _("At most %(limit)s characters.") % {"limit": limit})
     return value
 
 
 def languages(values: dict[str, Any], field: str = "languages") -> list[str]:
-    from django.utils.translation import gettext as _
-
     chosen = values.get(field) or []
     if isinstance(chosen, str):
         chosen = [chosen]
     unknown = [code for code in chosen if code not in LANGUAGE_CODES]
     if unknown:
-        raise fields_error(
-            _("Please correct the form."), {field: _("Choose among French, English and Spanish.")}
-        )
+        raise invalid(field, _("Choose among French, English and Spanish."))
     return [code for code in LANGUAGE_CODES if code in chosen]
 
 

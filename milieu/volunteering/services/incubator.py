@@ -41,7 +41,7 @@ from ..models import (
     Skill,
 )
 from ..permissions import ACTIVE_IDEA_STATES
-from .common import fields_error, tell, text
+from .common import invalid, tell, text
 
 MAX_SKILLS = 20
 LIMITS = {"idea": [Limit(5, 3600), Limit(20, 86_400)]}
@@ -51,10 +51,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     IdeaState.PARTNERED: frozenset({IdeaState.IN_PROGRESS, IdeaState.CLOSED}),
     IdeaState.IN_PROGRESS: frozenset({IdeaState.DONE, IdeaState.CLOSED}),
 }
-
-
-def _invalid(field: str, message: str):
-    return fields_error(_("Please correct the form."), {field: message})
 
 
 def _wrong_state(idea: ProjectIdea) -> Conflict:
@@ -88,10 +84,10 @@ def _skills(values: dict[str, Any], field: str) -> list[Skill] | None:
         chosen = [chosen]
     slugs = {getattr(skill, "slug", skill) for skill in chosen}
     if len(slugs) > MAX_SKILLS:
-        raise _invalid(field, _("Choose at most %(count)s skills.") % {"count": MAX_SKILLS})
+        raise invalid(field, _("Choose at most %(count)s skills.") % {"count": MAX_SKILLS})
     skills = list(Skill.objects.filter(slug__in=slugs))
     if len(skills) != len(slugs):
-        raise _invalid(field, _("Unknown skill."))
+        raise invalid(field, _("Unknown skill."))
     return skills
 
 
@@ -100,11 +96,11 @@ def _district(value: Any, municipality: Municipality) -> District | None:
         return None
     if isinstance(value, District):
         if value.municipality_id != municipality.pk:
-            raise _invalid("district", _("Unknown district."))
+            raise invalid("district", _("Unknown district."))
         return value
     found = District.objects.filter(municipality=municipality, slug=str(value)).first()
     if found is None:
-        raise _invalid("district", _("Unknown district."))
+        raise invalid("district", _("Unknown district."))
     return found
 
 
@@ -201,7 +197,7 @@ def idea_set_state(*, actor, idea: ProjectIdea, state: str) -> ProjectIdea:
     """The author moves the idea along: partnered → in progress → done, or any active state →
     closed. Any other step: 409 `wrong_state`."""
     if state not in IdeaState.values:
-        raise _invalid("state", _("Unknown state."))
+        raise invalid("state", _("Unknown state."))
     if not actor.has_perm("volunteering.lead_idea", idea):
         raise PermissionDenied(_("Only the author can move this idea along."))
     idea = _locked(idea)
@@ -271,7 +267,7 @@ def help_offer_create(
     chosen = _skills({"skills": skills or []}, "skills") or []
     message = text({"message": message}, "message", 1000)
     if not chosen and not message:
-        raise _invalid("skills", _("Choose a skill or write a message."))
+        raise invalid("skills", _("Choose a skill or write a message."))
     try:
         with transaction.atomic():
             offer = IdeaHelpOffer.objects.create(idea=idea, user=actor, message=message)
@@ -333,7 +329,7 @@ def partner_offer_create(
     if idea.state not in ACTIVE_IDEA_STATES:
         raise _wrong_state(idea)
     if not _serves(organisation, idea.municipality):
-        raise _invalid("organisation", _("This organisation does not serve this municipality."))
+        raise invalid("organisation", _("This organisation does not serve this municipality."))
     message = text({"message": message}, "message", 1000)
     try:
         with transaction.atomic():

@@ -19,7 +19,7 @@ from milieu.territory.models import Municipality
 
 from ..models import MemberRole, Organisation, OrganisationMember, OrganisationStatus
 from ..permissions import forget_roles
-from .common import fields_error, languages, tell, text
+from .common import invalid, languages, tell, text
 
 LIMITS = [Limit(5, 86_400)]
 
@@ -37,24 +37,18 @@ def _validate(values: dict[str, Any], *, home: Municipality) -> dict[str, Any]:
     try:
         validate_email(clean["email"])
     except ValidationError:
-        raise fields_error(
-            _("Please correct the form."), {"email": _("Enter a valid email address.")}
-        ) from None
+        raise invalid("email", _("Enter a valid email address.")) from None
     if clean["website"]:
         try:
             URLValidator(schemes=["http", "https"])(clean["website"])
         except ValidationError:
-            raise fields_error(
-                _("Please correct the form."), {"website": _("Enter a valid web address.")}
-            ) from None
+            raise invalid("website", _("Enter a valid web address.")) from None
     serves = values.get("serves")
     if serves is not None:
         slugs = [getattr(m, "slug", m) for m in serves]
         found = list(Municipality.objects.filter(slug__in=slugs).exclude(pk=home.pk))
         if len({m.slug for m in found} | {home.slug}) < len(set(slugs) | {home.slug}):
-            raise fields_error(
-                _("Please correct the form."), {"serves": _("Unknown municipality.")}
-            )
+            raise invalid("serves", _("Unknown municipality."))
         clean["serves"] = found
     return clean
 
@@ -68,9 +62,8 @@ def _save(organisation: Organisation, clean: dict[str, Any]) -> Organisation:
         with transaction.atomic():
             organisation.save()
     except IntegrityError:
-        raise fields_error(
-            _("Please correct the form."),
-            {"name": _("An organisation of this name is already registered here.")},
+        raise invalid(
+            "name", _("An organisation of this name is already registered here.")
         ) from None
     if serves is not None:
         organisation.serves.set(serves)
@@ -120,7 +113,7 @@ def organisation_set_status(
     managers are told."""
     require(actor, "volunteering.verify_organisation", organisation)
     if status not in (OrganisationStatus.VERIFIED, OrganisationStatus.SUSPENDED):
-        raise fields_error(_("Please correct the form."), {"status": _("Unknown status.")})
+        raise invalid("status", _("Unknown status."))
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.status == status:
         return organisation
@@ -161,7 +154,7 @@ def organisation_member_add(
 
     require(actor, "volunteering.manage_organisation", organisation)
     if role not in MemberRole.values:
-        raise fields_error(_("Please correct the form."), {"role": _("Unknown role.")})
+        raise invalid("role", _("Unknown role."))
     ratelimit.hit("volunteering.member", actor.pk, limits=[Limit(30, 3600)])
     address = (
         EmailAddress.objects.filter(email__iexact=(email or "").strip(), verified=True)

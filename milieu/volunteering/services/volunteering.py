@@ -40,7 +40,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..permissions import has_required_trust, may_serve
-from .common import fields_error, languages, tell, text
+from .common import invalid, languages, tell, text
 
 MAX_SKILLS = 20
 MAX_ONE_OFF_DATES = 20
@@ -57,20 +57,16 @@ class TrustRequired(ApplicationError):
     code = "trust_required"
 
 
-def _invalid(field: str, message: str) -> ApplicationError:
-    return fields_error(_("Please correct the form."), {field: message})
-
-
 def _skills(values: dict[str, Any], field: str = "skills") -> list[Skill] | None:
     chosen = values.get(field)
     if chosen is None:
         return None
     slugs = {getattr(skill, "slug", skill) for skill in chosen}
     if len(slugs) > MAX_SKILLS:
-        raise _invalid(field, _("Choose at most %(count)s skills.") % {"count": MAX_SKILLS})
+        raise invalid(field, _("Choose at most %(count)s skills.") % {"count": MAX_SKILLS})
     skills = list(Skill.objects.filter(slug__in=slugs))
     if len(skills) != len(slugs):
-        raise _invalid(field, _("Unknown skill."))
+        raise invalid(field, _("Unknown skill."))
     return skills
 
 
@@ -83,7 +79,7 @@ def _slots(values: dict[str, Any], field: str = "availability") -> int | None:
     try:
         return availability.from_codes(codes)
     except ValueError:
-        raise _invalid(field, _("Unknown time of the week.")) from None
+        raise invalid(field, _("Unknown time of the week.")) from None
 
 
 def _district_cell(district: District | None, municipality: Municipality) -> dict[str, str]:
@@ -148,14 +144,12 @@ def _one_off_dates(raw: list[Any]) -> list[str]:
         try:
             day = value if isinstance(value, date) else date.fromisoformat(str(value))
         except ValueError:
-            raise _invalid("one_off_dates", _("Enter dates as YYYY-MM-DD.")) from None
+            raise invalid("one_off_dates", _("Enter dates as YYYY-MM-DD.")) from None
         if day < today or day > today + timedelta(days=366):
-            raise _invalid("one_off_dates", _("Choose dates within the coming year."))
+            raise invalid("one_off_dates", _("Choose dates within the coming year."))
         dates.add(day)
     if len(dates) > MAX_ONE_OFF_DATES:
-        raise _invalid(
-            "one_off_dates", _("At most %(count)s dates.") % {"count": MAX_ONE_OFF_DATES}
-        )
+        raise invalid("one_off_dates", _("At most %(count)s dates.") % {"count": MAX_ONE_OFF_DATES})
     return [day.isoformat() for day in sorted(dates)]
 
 
@@ -184,28 +178,28 @@ def _validate_opportunity(
         raw = values.get("places")
         places = 1 if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
-        raise _invalid("places", _("Enter a whole number.")) from None
+        raise invalid("places", _("Enter a whole number.")) from None
     if not 1 <= places <= 500:
-        raise _invalid("places", _("Between 1 and 500 places."))
+        raise invalid("places", _("Between 1 and 500 places."))
     clean["places"] = places
     try:
         raw = values.get("required_trust")
         trust = TrustLevel.MEMBER if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
-        raise _invalid("required_trust", _("Unknown trust level.")) from None
+        raise invalid("required_trust", _("Unknown trust level.")) from None
     if trust not in (TrustLevel.MEMBER, TrustLevel.RESIDENT, TrustLevel.SCREENED):
-        raise _invalid("required_trust", _("Unknown trust level."))
+        raise invalid("required_trust", _("Unknown trust level."))
     clean["required_trust"] = trust
     today = timezone.localdate()
     ends_on = _date(values.get("ends_on"), "ends_on")
     if ends_on is None:
-        raise _invalid("ends_on", _("This field is required."))
+        raise invalid("ends_on", _("This field is required."))
     if ends_on < today or ends_on > today + timedelta(days=731):
-        raise _invalid("ends_on", _("Choose an end date within the next two years."))
+        raise invalid("ends_on", _("Choose an end date within the next two years."))
     clean["ends_on"] = ends_on
     one_off = _date(values.get("one_off_on"), "one_off_on")
     if one_off is not None and not today <= one_off <= ends_on:
-        raise _invalid("one_off_on", _("Choose a day between today and the end date."))
+        raise invalid("one_off_on", _("Choose a day between today and the end date."))
     clean["one_off_on"] = one_off
     slots = _slots(values) or 0
     if one_off is not None:
@@ -215,13 +209,13 @@ def _validate_opportunity(
     if district is not None and not isinstance(district, District):
         district = District.objects.filter(municipality=municipality, slug=district).first()
         if district is None:
-            raise _invalid("district", _("Unknown district."))
+            raise invalid("district", _("Unknown district."))
     if district is not None and district.municipality_id != municipality.pk:
-        raise _invalid("district", _("Unknown district."))
+        raise invalid("district", _("Unknown district."))
     clean["district"] = district
     clean["skills"] = _skills(values)
     if not clean["skills"] and not clean["other_skills"]:
-        raise _invalid("skills", _("Name at least one skill wanted."))
+        raise invalid("skills", _("Name at least one skill wanted."))
     return clean
 
 
@@ -233,7 +227,7 @@ def _date(value: Any, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise _invalid(field, _("Enter a date as YYYY-MM-DD.")) from None
+        raise invalid(field, _("Enter a date as YYYY-MM-DD.")) from None
 
 
 def _apply_opportunity(opportunity: Opportunity, clean: dict[str, Any]) -> Opportunity:
@@ -266,7 +260,7 @@ def opportunity_create(
         municipality.pk != organisation.municipality_id
         and not organisation.serves.filter(pk=municipality.pk).exists()
     ):
-        raise _invalid("municipality", _("This organisation does not serve this municipality."))
+        raise invalid("municipality", _("This organisation does not serve this municipality."))
     clean = _validate_opportunity(values, organisation, municipality)
     ratelimit.hit("volunteering.opportunity", actor.pk, limits=LIMITS["opportunity"])
     opportunity = Opportunity(
@@ -298,7 +292,7 @@ def opportunity_update(*, actor, opportunity: Opportunity, values: dict[str, Any
     }
     clean = _validate_opportunity(merged, opportunity.organisation, opportunity.municipality)
     if clean["places"] < opportunity.accepted_count:
-        raise _invalid(
+        raise invalid(
             "places",
             _("%(count)s volunteers are already accepted: keep at least as many places.")
             % {"count": opportunity.accepted_count},
@@ -310,7 +304,7 @@ def opportunity_update(*, actor, opportunity: Opportunity, values: dict[str, Any
 def opportunity_set_status(*, actor, opportunity: Opportunity, status: str) -> Opportunity:
     require(actor, "volunteering.recruit_for", opportunity)
     if status not in OpportunityStatus.values:
-        raise _invalid("status", _("Unknown status."))
+        raise invalid("status", _("Unknown status."))
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     opportunity.status = status
     opportunity.updated_at = timezone.now()
@@ -487,9 +481,9 @@ def _hours(value: Any) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.25"))
     except (InvalidOperation, ValueError):
-        raise _invalid("hours", _("Enter a number of hours, e.g. 2.5.")) from None
+        raise invalid("hours", _("Enter a number of hours, e.g. 2.5.")) from None
     if not Decimal("0.25") <= hours <= Decimal("24"):
-        raise _invalid("hours", _("Between a quarter of an hour and 24 hours."))
+        raise invalid("hours", _("Between a quarter of an hour and 24 hours."))
     return hours
 
 
@@ -506,9 +500,9 @@ def hours_log(
     day = _date(worked_on, "worked_on")
     today = timezone.localdate()
     if day is None:
-        raise _invalid("worked_on", _("This field is required."))
+        raise invalid("worked_on", _("This field is required."))
     if day > today or day < today - timedelta(days=MAX_HOURS_BACK_DAYS):
-        raise _invalid(
+        raise invalid(
             "worked_on",
             _("Choose a day in the last %(days)s days.") % {"days": MAX_HOURS_BACK_DAYS},
         )
