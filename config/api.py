@@ -57,6 +57,7 @@ def _mount() -> None:
     from milieu.accounts.api_identity import router as identity_router
     from milieu.accounts.api_trust import router as trust_router
     from milieu.community.api import routers as community_routers
+    from milieu.events.api import router as events_router
     from milieu.exchange.api import router as exchange_router
     from milieu.notifications.api import router as notifications_router
     from milieu.notifications.api_alerts import router as alerts_router
@@ -77,6 +78,7 @@ def _mount() -> None:
     for router in community_routers():
         api.add_router("/", router)
     api.add_router("/", exchange_router)
+    api.add_router("/", events_router)
     for router in volunteering_routers():
         api.add_router("/", router)
 

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("profile/", include("milieu.accounts.urls")),
     path("card/", include("milieu.accounts.urls_card")),
     path("notifications/", include("milieu.notifications.urls")),
+    path("events/", include("milieu.events.urls_me")),
+    path("regions/<slug:region_slug>/events/", include("milieu.events.urls_region")),
     path("rewards/offers/", include("milieu.rewards.urls_offers")),
     path("rewards/", include("milieu.rewards.urls")),
     path("community/", include("milieu.community.urls_people")),
@@ -34,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality_slug>/sharing/", include("milieu.exchange.urls")),
     path("<slug:municipality_slug>/staff/sharing/", include("milieu.exchange.urls_staff")),
     path("<slug:municipality_slug>/volunteering/", include("milieu.volunteering.urls")),
+    path("<slug:municipality_slug>/events/", include("milieu.events.urls")),
     path(
         "<slug:municipality_slug>/staff/volunteering/",
         include("milieu.volunteering.urls_staff"),

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "milieu.community",
     "milieu.exchange",
     "milieu.volunteering",
+    "milieu.events",
 ]
 
 MIDDLEWARE = [

@@ -44,3 +44,13 @@ class RateLimited(ApplicationError):
     def __init__(self, message: Any, *, retry_after: int, code: str | None = None):
         super().__init__(message, code=code, extra={"retry_after": retry_after})
         self.retry_after = retry_after
+
+
+def field_error(field: str, message: Any) -> ApplicationError:
+    """A refusal naming the field to correct (`{"field": [message]}`, code `validation`),
+    rendered alike by the forms and the API."""
+    from django.utils.translation import gettext as _
+
+    return ApplicationError(
+        _("Please correct the form."), code="validation", extra={"fields": {field: [str(message)]}}
+    )

@@ -89,6 +89,36 @@ def in_every_language(make: Callable[[], str]) -> dict[str, str]:
     return texts
 
 
+def notify_after_commit(
+    *,
+    user_id: int,
+    topic: str,
+    key: str,
+    title: Callable[[], str],
+    url_name: str,
+    url_kwargs: dict,
+    municipality=None,
+) -> None:
+    """`notify` one person once the current transaction commits (nothing is sent if it rolls
+    back), with a title written in every language and a link to a page reversed in the person's
+    language."""
+    from django.urls import reverse
+
+    titles = in_every_language(title)
+
+    def send() -> None:
+        from milieu.accounts.models import User
+
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            return
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            url = reverse(url_name, kwargs=url_kwargs)
+        notify(user=user, topic=topic, key=key, title=titles, url=url, municipality=municipality)
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def notify(
     *,

@@ -6,25 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from milieu.core.errors import ApplicationError
-from milieu.notifications.services import in_every_language
+from milieu.core.errors import field_error
+from milieu.notifications.services import notify_after_commit
 
 TOPIC = "volunteering"
 LANGUAGE_CODES = ("fr", "en", "es")
 
 
-def invalid(field: str, message: Any) -> ApplicationError:
-    """A refusal naming the field to correct (`{"field": [message]}`, code `validation`),
-    rendered alike by the forms and the API."""
-    return ApplicationError(
-        _("Please correct the form."), code="validation", extra={"fields": {field: [str(message)]}}
-    )
+invalid = field_error
 
 
 def text(values: dict[str, Any], field: str, limit: int, *, required: bool = False) -> str:
@@ -57,24 +48,12 @@ def tell(
 ) -> None:
     """Notify one person (topic `volunteering`, in their language) once the transaction
     commits, with a link to the page concerned."""
-    titles = in_every_language(title)
-
-    def send() -> None:
-        from milieu.accounts.models import User
-        from milieu.notifications.services import notify
-
-        user = User.objects.filter(pk=user_id, is_active=True).first()
-        if user is None:
-            return
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            url = reverse(url_name, kwargs=url_kwargs)
-        notify(
-            user=user,
-            topic=TOPIC,
-            key=key,
-            title=titles,
-            url=url,
-            municipality=municipality,
-        )
-
-    transaction.on_commit(send)
+    notify_after_commit(
+        user_id=user_id,
+        topic=TOPIC,
+        key=key,
+        title=title,
+        url_name=url_name,
+        url_kwargs=url_kwargs,
+        municipality=municipality,
+    )
