@@ -37,7 +37,7 @@ from milieu.core.modules import module_required
 from . import selectors, services
 from .forms import POSITION, AgendaFilterForm, position_cell
 from .jsonld import event_json_ld
-from .models import DEFAULT_TIMEZONE, Event, Occurrence, Registration, RegistrationStatus
+from .models import DEFAULT_TIMEZONE, CalendarToken, Event, Occurrence, Registration, RegistrationStatus
 from .permissions import MODULE
 
 # --- Shared helpers -----------------------------------------------------------------------------
@@ -443,15 +443,15 @@ def my_registrations(request: AuthenticatedRequest) -> HttpResponse:
             row.qr = ticket_qr(request, registration)
             drawn += 1
         rows.append(row)
-    token = services.calendar_token(actor=request.user)
+    # The private feed's address, once the person asked for one (a GET writes nothing).
+    feed_url = ""
+    if CalendarToken.objects.filter(user=request.user).exists():
+        token = services.calendar_token(actor=request.user)
+        feed_url = request.build_absolute_uri(reverse("events_me:feed", args=[token]))
     return render(
         request,
         "events/my_registrations.html",
-        {
-            "rows": rows,
-            "past": past,
-            "feed_url": request.build_absolute_uri(reverse("events_me:feed", args=[token])),
-        },
+        {"rows": rows, "past": past, "feed_url": feed_url},
     )
 
 
@@ -483,11 +483,14 @@ def ticket(request: AuthenticatedRequest, registration_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def calendar_rotate(request: AuthenticatedRequest) -> HttpResponse:
-    """A new address for my private feed: calendars subscribed with the old one stop
-    receiving it."""
+    """My private feed's first address, or a new one: calendars subscribed with the old one
+    stop receiving it."""
+    had = CalendarToken.objects.filter(user=request.user).exists()
     services.calendar_token_rotate(actor=request.user)
     messages.success(
         request,
-        _("Your calendar has a new address. Subscribe again with it; the old one no longer works."),
+        _("Your calendar has a new address. Subscribe again with it; the old one no longer works.")
+        if had
+        else _("Here is the address of your calendar: copy it into your calendar application."),
     )
     return redirect("events_me:registrations")

@@ -586,8 +586,11 @@ def test_my_registrations_show_tickets_places_in_line_and_my_calendar(here, show
     page = body(client_for(holder).get(url("events_me:registrations", language="en")))
     assert page.count('class="card-qr"') == 1
     assert _t("en", "Your ticket: show this code at the door.") in page
+    assert _t("en", "Get my calendar's address") in page.replace("&#x27;", "'")
+    assert not CalendarToken.objects.exists()
+    response = client_for(holder).post(url("events_me:calendar_rotate"), follow=True)
     token = services.calendar_token(actor=holder)
-    assert "http://testserver" + url("events_me:feed", token, language="en") in page
+    assert "http://testserver" + url("events_me:feed", token) in body(response)
     page = body(client_for(waiting).get(url("events_me:registrations", language="en")))
     assert "You are number 1 on the waiting list." in page
     assert 'class="card-qr"' not in page
