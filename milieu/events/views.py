@@ -37,7 +37,14 @@ from milieu.core.modules import module_required
 from . import selectors, services
 from .forms import POSITION, AgendaFilterForm, position_cell
 from .jsonld import event_json_ld
-from .models import DEFAULT_TIMEZONE, CalendarToken, Event, Occurrence, Registration, RegistrationStatus
+from .models import (
+    DEFAULT_TIMEZONE,
+    CalendarToken,
+    Event,
+    Occurrence,
+    Registration,
+    RegistrationStatus,
+)
 from .permissions import MODULE
 
 # --- Shared helpers -----------------------------------------------------------------------------
