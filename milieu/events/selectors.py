@@ -260,9 +260,13 @@ def managed_events(user, municipality, *, limit: int = 100) -> list[Event]:
     return list(queryset.order_by("-starts_at", "-pk")[:limit])
 
 
-def attraction_list(*, municipalities: Sequence, kind: str = "", limit: int = 200):
+def attraction_list(
+    *, municipalities: Sequence, kind: str = "", published: bool = True, limit: int = 200
+):
+    """The places shown to the public (`published=False`: those not shown yet, for the
+    staff)."""
     queryset = Attraction.objects.filter(
-        municipality__in=[m.pk for m in municipalities], published=True
+        municipality__in=[m.pk for m in municipalities], published=published
     ).select_related("municipality")
     if kind:
         queryset = queryset.filter(kind=kind)
