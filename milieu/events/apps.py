@@ -8,9 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from milieu.core import modules
+        from milieu.core import demo, modules
         from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
+        from . import demo as events_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
         modules.register(
@@ -25,6 +26,7 @@ class EventsConfig(AppConfig):
                 order=50,
             )
         )
+        demo.register("events", events_demo.load, order=90)
         register_topic(
             Topic(
                 "events",
