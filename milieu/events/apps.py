@@ -8,9 +8,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from milieu.core import demo, modules
+        from milieu.core import bench, demo, modules
         from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
+        from . import bench as events_bench
         from . import demo as events_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
@@ -27,6 +28,7 @@ class EventsConfig(AppConfig):
             )
         )
         demo.register("events", events_demo.load, order=90)
+        bench.register("events", events_bench.generate, order=80)
         register_topic(
             Topic(
                 "events",
