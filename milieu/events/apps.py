@@ -8,9 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        from milieu.core import modules
+        from milieu.core import bench, demo, modules
         from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
 
+        from . import bench as events_bench
+        from . import demo as events_demo
         from . import permissions  # noqa: F401  (registers the rules)
 
         modules.register(
@@ -25,6 +27,8 @@ class EventsConfig(AppConfig):
                 order=50,
             )
         )
+        demo.register("events", events_demo.load, order=90)
+        bench.register("events", events_bench.generate, order=80)
         register_topic(
             Topic(
                 "events",
