@@ -76,9 +76,22 @@ def clean_rrule(value: str, local_start: datetime) -> str:
     rule = _parse(value, local_start)
     if rule._freq not in ALLOWED_FREQUENCIES:
         raise RuleError(_("An event repeats at most once a day."))
-    if next(iter(rule), None) is None:
+    # A day of the month no month given has (30 February) is refused before looking for a
+    # date: dateutil would search for one day after day up to the year 9999, seconds of work.
+    if not _month_days_exist(rule) or next(iter(rule), None) is None:
         raise RuleError(_("This rule gives no date at all."))
     return value
+
+
+_MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _month_days_exist(rule: rrule) -> bool:
+    days = list(rule._bymonthday or ()) + list(rule._bynmonthday or ())
+    if not days:
+        return True
+    months = rule._bymonth or range(1, 13)
+    return any(abs(day) <= _MONTH_LENGTHS[month - 1] for month in months for day in days)
 
 
 def expand(
@@ -89,9 +102,11 @@ def expand(
     rule: str,
     until: datetime | None = None,
     now: datetime | None = None,
+    since: datetime | None = None,
 ) -> Iterator[tuple[datetime, datetime]]:
     """The (start, end) of each date, in UTC, from the first up to `until` (by default the
-    horizon from `now`)."""
+    horizon from `now`). With `since`, the dates over by then are left out and not counted
+    against `MAX_OCCURRENCES` (an endless daily rule goes on having dates after a year)."""
     tz = zone(time_zone)
     local_start = starts_at.astimezone(tz)
     duration = ends_at.astimezone(tz).replace(tzinfo=None) - local_start.replace(tzinfo=None)
@@ -101,10 +116,15 @@ def expand(
     if not rule:
         yield starts_at.astimezone(UTC), ends_at.astimezone(UTC)
         return
-    for count, start in enumerate(_parse(rule, local_start)):
+    count = 0
+    for start in _parse(rule, local_start):
         if count >= MAX_OCCURRENCES or start > limit:
             return
-        yield _wall(start, tz), _wall(start.replace(tzinfo=None) + duration, tz)
+        end = _wall(start.replace(tzinfo=None) + duration, tz)
+        if since is not None and end <= since:
+            continue
+        count += 1
+        yield _wall(start, tz), end
 
 
 def _wall(moment: datetime, tz: ZoneInfo) -> datetime:

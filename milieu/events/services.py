@@ -398,6 +398,7 @@ def _sync_occurrences(event: Event, *, now: datetime | None = None) -> None:
             time_zone=event.time_zone,
             rule=event.rrule,
             until=horizon,
+            since=now,  # the dates over are kept as they are (below)
         )
     )
     existing = {occurrence.starts_at: occurrence for occurrence in event.occurrences.all()}
