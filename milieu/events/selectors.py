@@ -13,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from milieu.core import geo, modules
 from milieu.core.cursor import keyset_page
@@ -163,7 +165,7 @@ def event_get(*, visible_to, event_id: int, municipality=None) -> Event:
         or (municipality is not None and event.municipality_id != municipality.pk)
         or not can_see_event(visible_to, event)
     ):
-        raise NotFound("event")
+        raise NotFound(_("This event does not exist."))
     return event
 
 
@@ -175,6 +177,38 @@ def event_occurrences(
     return list(event.occurrences.filter(ends_at__gt=now).order_by("starts_at", "pk")[:limit])
 
 
+def upcoming_dates(event: Event, *, now: datetime | None = None) -> QuerySet[Occurrence]:
+    """The event's coming dates (and the one under way), unordered, for a paged list."""
+    return event.occurrences.filter(ends_at__gt=now or timezone.now())
+
+
+def queue_positions(registrations: Iterable[Registration]) -> dict[int, int]:
+    """Where each waiting registration among these stands in its date's waiting list (1: the
+    next to be promoted), by pk, in one query."""
+    waiting = [r.pk for r in registrations if r.status == RegistrationStatus.WAITLISTED]
+    if not waiting:
+        return {}
+    ahead = (
+        Registration.objects.filter(
+            occurrence=OuterRef("occurrence"), status=RegistrationStatus.WAITLISTED
+        )
+        .filter(
+            Q(queued_at__lt=OuterRef("queued_at"))
+            | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("occurrence")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    rows = (
+        Registration.objects.filter(pk__in=waiting)
+        .annotate(ahead=Coalesce(Subquery(ahead), 0))
+        .values_list("pk", "ahead")
+    )
+    return {pk: ahead + 1 for pk, ahead in rows}
+
+
 def occurrence_get(*, visible_to, occurrence_id: int) -> Occurrence:
     occurrence = (
         Occurrence.objects.select_related(
@@ -184,7 +218,7 @@ def occurrence_get(*, visible_to, occurrence_id: int) -> Occurrence:
         .first()
     )
     if occurrence is None or not can_see_event(visible_to, occurrence.event):
-        raise NotFound("occurrence")
+        raise NotFound(_("This date does not exist."))
     return occurrence
 
 
@@ -202,7 +236,7 @@ def registration_get(*, visible_to, registration_id: int) -> Registration:
         .first()
     )
     if registration is None or not visible_to.has_perm("events.view_registration", registration):
-        raise NotFound("registration")
+        raise NotFound(_("This registration does not exist."))
     return registration
 
 
@@ -280,7 +314,7 @@ def attraction_get(*, visible_to, attraction_id: int, municipality=None) -> Attr
         or (municipality is not None and attraction.municipality_id != municipality.pk)
         or not can_see_attraction(visible_to, attraction)
     ):
-        raise NotFound("attraction")
+        raise NotFound(_("This attraction does not exist."))
     return attraction
 
 

@@ -53,6 +53,7 @@ from .permissions import publishing_merchants, publishing_organisations
 TOPIC = "events"
 CHECK_IN_MARGIN = timedelta(hours=3)  # the door opens this long before the start, and after
 MAX_DURATION = timedelta(days=31)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 LIMITS = {
     "event": [Limit(30, 3600), Limit(100, 86_400)],
     "register": [Limit(30, 3600), Limit(100, 86_400)],
@@ -99,6 +100,12 @@ def _moment(values: dict[str, Any], field: str, tz) -> datetime:
         raise field_error(field, _("Enter a date and time."))
     if timezone.is_naive(value):
         value = value.replace(tzinfo=tz)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:  # nor beyond what a calendar can compute
+        raise field_error(
+            field,
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
     return value
 
 
