@@ -44,10 +44,11 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import report
 from load import Call, Stats, drive, new_session, send
@@ -69,6 +70,10 @@ FAN_OUT_MUNICIPALITY = "brossard"
 # Pages the scenarios find by URL name (kwarg `municipality_slug`), reversed by the setup step.
 NAMED_PAGES = ("volunteering:opportunities", "volunteering:suggestions")
 KEEP_LOGS = 10  # runs whose server logs are kept in .data/logs/
+# The events agenda of a town as a visitor filters it: family outings of the coming weekend
+# within 20 km of the town's centre (an H3 cell). The page's query parameters.
+EVENTS_FILTERS = "category=family&near={near}&km=20&from={saturday}&to={sunday}"
+EVENTS_TIME_ZONE = "America/Toronto"
 
 
 def log(message: str) -> None:
@@ -480,6 +485,16 @@ class Accounts:
         return headers
 
 
+def coming_weekend(today: date | None = None) -> tuple[date, date]:
+    """This weekend's Saturday and Sunday (from Friday on, the coming one; on Sunday, this one),
+    in the municipalities' time, as the events agenda reads "this weekend"."""
+    today = today or datetime.now(ZoneInfo(EVENTS_TIME_ZONE)).date()
+    if today.weekday() == 6:
+        return today - timedelta(days=1), today
+    saturday = today + timedelta(days=5 - today.weekday())
+    return saturday, saturday + timedelta(days=1)
+
+
 def interleave(groups: dict[str, list[str]]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     longest = max((len(v) for v in groups.values()), default=0)
@@ -831,6 +846,53 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
     def no_volunteers(items: list) -> str | None:
         return missing("volunteering") or (None if items else "no volunteer in the manifest")
 
+    # --- Events: visitors without an account read the region's agenda, a town's agenda with
+    # their filters, an event's page and a town's iCalendar feed; residents open their
+    # registrations; the API lists the region's agenda. The agenda selector is also measured in
+    # process, without the pages.
+    events = manifest.get("events") or {}
+    event_region = events.get("region") or REGION
+    event_towns = sorted((events.get("towns") or {}).items())
+    region_towns = [(slug, town) for slug, town in event_towns if town["region"] == event_region]
+    saturday, sunday = coming_weekend()
+    event_visits = [
+        (slug, event_id) for slug, town in event_towns for event_id in town.get("events", [])
+    ]
+    event_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(event_visits))), k=RESIDENT_DRAWS
+    )
+    registered = [
+        (email, slug)
+        for slug, town in event_towns
+        for email in town.get("registered", [])
+        if email in accounts.cookies
+    ]
+    registered_draws = random.Random(RESIDENT_DRAW_SEED).choices(  # noqa: S311
+        range(max(1, len(registered))), k=RESIDENT_DRAWS
+    )
+
+    def filtered_agenda(i: int) -> Call:
+        slug, town = region_towns[i % len(region_towns)]
+        query = EVENTS_FILTERS.format(near=town["near"], saturday=saturday, sunday=sunday)
+        return Call("GET", f"/fr/{slug}/events/?{query}")
+
+    def event_page(i: int) -> Call:
+        slug, event_id = event_visits[event_draws[i % len(event_draws)]]
+        return Call("GET", f"/fr/{slug}/events/{event_id}/", must_contain=b"application/ld+json")
+
+    def city_feed(i: int) -> Call:
+        slug, _town = event_towns[i % len(event_towns)]
+        return Call("GET", f"/fr/{slug}/events/calendar.ics", must_contain=b"BEGIN:VCALENDAR")
+
+    def registrant(i: int) -> tuple[str, str]:
+        return registered[registered_draws[i % len(registered_draws)]]
+
+    def my_registrations(i: int) -> Call:
+        email, _slug = registrant(i)
+        return Call(
+            "GET", "/fr/events/registrations/", accounts.headers(email), must_contain=logged_in
+        )
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -1068,6 +1130,66 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             suggested_volunteers if recruiting else None,
             skip=missing("volunteering")
             or (None if recruiting else "no opportunity with volunteers to suggest"),
+        ),
+        Scenario(
+            "events_region_agenda",
+            "page",
+            f"GET /fr/regions/{event_region}/events/ (the coming 60 days), anonymous",
+            anonymous(f"/fr/regions/{event_region}/events/"),
+            skip=missing("events"),
+        ),
+        Scenario(
+            "events_city_agenda",
+            "page",
+            "GET /fr/<town>/events/?category=family&near=<its centre>&km=20&<this weekend> (the "
+            "towns of the region in turn), anonymous",
+            filtered_agenda if region_towns else None,
+            skip=missing("events"),
+        ),
+        Scenario(
+            "events_event_page",
+            "page",
+            "GET /fr/<town>/events/<id>/ (with its schema.org JSON-LD), anonymous",
+            event_page if event_visits else None,
+            skip=missing("events") or (None if event_visits else "no event with a coming date"),
+        ),
+        Scenario(
+            "events_city_feed",
+            "page",
+            "GET /fr/<town>/events/calendar.ics (iCalendar), anonymous",
+            city_feed if event_towns else None,
+            skip=missing("events"),
+        ),
+        Scenario(
+            "events_my_registrations",
+            "page",
+            "GET /fr/events/registrations/, residents with coming registrations",
+            my_registrations if registered else None,
+            who=lambda i: registrant(i)[0],
+            skip=missing("events") or (None if registered else "no resident registered"),
+        ),
+        Scenario(
+            "api_events_region",
+            "page",
+            f"GET /api/v1/events?region={event_region}, anonymous",
+            anonymous(f"/api/v1/events?region={event_region}", b'"items"'),
+            skip=missing("events"),
+        ),
+        Scenario(
+            "events_region_agenda_selector",
+            "selector",
+            "selectors.agenda over the region: the first 20 dates of the coming 60 days (in "
+            "process, from today or one of the next 13 days)",
+            target="milieu.events.bench:region_agenda",
+            skip=missing("events"),
+        ),
+        Scenario(
+            "events_city_agenda_selector",
+            "selector",
+            "selectors.agenda for a town: this weekend's family events within 20 km of its centre "
+            "(in process, the towns of the region in turn)",
+            target="milieu.events.bench:city_agenda",
+            skip=missing("events"),
         ),
         Scenario(
             "comment",
