@@ -951,3 +951,43 @@ def test_every_occurrence_listed_is_scheduled(area, here, officer):
     page = body(client_for().get(url("events:agenda", here.slug)))
     assert page.count("Date annulée") == 1
     assert Occurrence.objects.filter(event=created, status="cancelled").count() == 1
+
+
+def test_a_verified_organisation_publishes_in_its_own_name(area, officer):
+    from milieu.volunteering.tests.factories import organisation
+
+    city = town(region=area, modules=("events", "volunteering"))
+    manager = resident(city, display_name="Gaëlle")
+    team = organisation(city, manager=manager, name="Club de plein air")
+    client = client_for(manager)
+    page = body(client.get(url("events:event_create", city.slug)))
+    assert f'<option value="organisation:{team.pk}"' in page
+    assert '<option value="city"' not in page
+    response = client.post(
+        url("events:event_create", city.slug),
+        _event_form(publisher=f"organisation:{team.pk}", latitude="", longitude=""),
+    )
+    assert response.status_code == 302
+    created = Event.objects.get()
+    assert (created.publisher, created.organisation_id) == ("organisation", team.pk)
+    assert "Yoga au parc" in body(client.get(url("events:managed", city.slug)))
+    refused = client.post(
+        url("events:event_create", city.slug, language="en"),
+        _event_form(publisher="city", title_fr="Au nom de la ville"),
+    )
+    assert refused.status_code == 400
+    assert "Au nom de la ville" in body(refused)
+    assert Event.objects.count() == 1
+    # The city's staff edit it without taking it over.
+    city_staff = staff(city)
+    page = body(client_for(city_staff).get(url("events:event_edit", city.slug, created.pk)))
+    assert re.search(rf'<option value="organisation:{team.pk}" selected>', page)
+    response = client_for(city_staff).post(
+        url("events:event_edit", city.slug, created.pk),
+        _event_form(
+            publisher=f"organisation:{team.pk}", title_fr="Yoga renommé", latitude="", longitude=""
+        ),
+    )
+    assert response.status_code == 302
+    created.refresh_from_db()
+    assert created.title_fr == "Yoga renommé" and created.organisation_id == team.pk
