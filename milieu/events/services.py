@@ -357,6 +357,8 @@ def occurrence_cancel(*, actor, occurrence: Occurrence) -> Occurrence:
     if occurrence.status == OccurrenceStatus.CANCELLED:
         raise Conflict(_("This date is already cancelled."), code="wrong_state")
     _cancel_occurrence(occurrence)
+    # The event changed (a calendar feed lists the date as an exception): its revision moves.
+    Event.objects.filter(pk=occurrence.event_id).update(updated_at=timezone.now())
     return occurrence
 
 
