@@ -480,6 +480,9 @@ def registration_create(*, actor, occurrence: Occurrence) -> Registration:
 
 @transaction.atomic
 def _register(actor, occurrence: Occurrence) -> Registration:
+    # One write at a time per date, as `registration_cancel` does: without the lock, a place
+    # freed between "it is full" and "join the queue" leaves people waiting beside a free place.
+    list(Occurrence.objects.select_for_update().filter(pk=occurrence.pk).values_list("pk"))
     existing = (
         Registration.objects.select_for_update().filter(occurrence=occurrence, user=actor).first()
     )
