@@ -151,6 +151,7 @@ def registration_component(registration: Registration, *, language: str, base_ur
     waiting = registration.status == RegistrationStatus.WAITLISTED
     if waiting:
         with translation.override(language):
+            # Translators: the title of an event in a person's calendar while they wait.
             title = _("Waiting list: %(title)s") % {"title": title}
     if occurrence.status == OccurrenceStatus.CANCELLED or event.status == EventStatus.CANCELLED:
         status = "CANCELLED"

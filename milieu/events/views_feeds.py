@@ -186,10 +186,11 @@ def my_feed(request: HttpRequest, token: str):
     registrations = selectors.feed_registrations(user)
     body = calendar.registrations_feed(
         registrations,
+        # Translators: the name a calendar application shows for a person's registrations.
         name=_("My events"),
         language=_language(),
         base_url=_base_url(request),
     )
-    return _respond(
-        request, body, filename=_filename(slugify(_("my-events"))), last_modified=None, public=False
-    )
+    # Translators: the file name of a person's calendar of registrations (letters and dashes).
+    filename = _filename(slugify(_("my-events")) or "my-events")
+    return _respond(request, body, filename=filename, last_modified=None, public=False)

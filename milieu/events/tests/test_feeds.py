@@ -513,6 +513,7 @@ def test_my_feed_lists_my_registrations_only_waiting_ones_tentative(settings):
     assert sorted(tz.tz_name for tz in calendar.timezones) == ["America/Halifax", "America/Toronto"]
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
     assert "Last-Modified" not in response
+    assert response["Referrer-Policy"] == "no-referrer"
     assert response["Content-Disposition"].startswith("attachment; filename=")
 
 
