@@ -364,6 +364,8 @@ def occurrence_cancel(*, actor, occurrence: Occurrence) -> Occurrence:
     if occurrence.status == OccurrenceStatus.CANCELLED:
         raise Conflict(_("This date is already cancelled."), code="wrong_state")
     _cancel_occurrence(occurrence)
+    # The event changed (a calendar feed lists the date as an exception): its revision moves.
+    Event.objects.filter(pk=occurrence.event_id).update(updated_at=timezone.now())
     return occurrence
 
 
@@ -485,6 +487,9 @@ def registration_create(*, actor, occurrence: Occurrence) -> Registration:
 
 @transaction.atomic
 def _register(actor, occurrence: Occurrence) -> Registration:
+    # One write at a time per date, as `registration_cancel` does: without the lock, a place
+    # freed between "it is full" and "join the queue" leaves people waiting beside a free place.
+    list(Occurrence.objects.select_for_update().filter(pk=occurrence.pk).values_list("pk"))
     existing = (
         Registration.objects.select_for_update().filter(occurrence=occurrence, user=actor).first()
     )
