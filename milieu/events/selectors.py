@@ -37,7 +37,14 @@ from .recurrence import zone
 PAGE = 20
 FEED_PAST = timedelta(days=31)
 FEED_LIMIT = 1000
-AGENDA_DAYS = 60  # what an agenda shows when no range is asked for
+AGENDA_DAYS = 60
+AGENDA_DEFERRED = (
+    "event__description_fr",
+    "event__description_en",
+    "event__description_es",
+    "event__organisation__mission",
+    "event__organisation__services",
+)  # what an agenda shows when no range is asked for
 
 
 @dataclass
@@ -109,9 +116,10 @@ def _agenda_queryset(municipalities: Sequence, filters: AgendaFilters) -> QueryS
         queryset = queryset.annotate(
             access_match=F("event__accessibility").bitand(filters.accessibility)
         ).filter(access_match=filters.accessibility)
+    # The descriptions (up to 3 x 5,000 characters) are on the event's page, not in a list.
     return queryset.select_related(
         "event", "event__municipality", "event__organisation", "event__merchant"
-    )
+    ).defer(*AGENDA_DEFERRED)
 
 
 def agenda(

@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest, municipality_view
 from milieu.core.modules import module_required
@@ -213,26 +214,53 @@ def _agenda(
     template = "events/agenda.html"
     if request.htmx:
         template += "#agenda-page" if cursor else "#agenda-results"
-    response = render(
-        request,
-        template,
-        {
-            "municipality": municipality,
-            "region": region,
-            "filters": filters,
-            "rows": rows,
-            "next_cursor": next_cursor,
-            "cursor": cursor,
-            "query": query,
-            "filtered": bool(query),
-            "days": days,
-            "error": error,
-            "agenda_url": here,
-            "feed_url": feed,
-            "shared_position": filters.cleaned_data.get("cell") if valid else "",
-        },
-        status=200 if valid and not error else 400,
-    )
+    context = {
+        "municipality": municipality,
+        "region": region,
+        "filters": filters,
+        "rows": rows,
+        "next_cursor": next_cursor,
+        "cursor": cursor,
+        "query": query,
+        "filtered": bool(query),
+        "days": days,
+        "error": error,
+        "agenda_url": here,
+        "feed_url": feed,
+        "shared_position": filters.cleaned_data.get("cell") if valid else "",
+        "nav_publishes_known": True,
+        "nav_publishes": bool(
+            municipality is not None
+            and request.user.is_authenticated
+            and request.user.has_perm("events.publish_in", municipality)
+        ),
+    }
+    if valid and not error:
+        # Kept rendered for everyone shown the same dates (`core.pagecache`): the key has the
+        # path with its query; what each row shows (counts, the event's last change, the
+        # reader's own registration) and the cities' settings vary it.
+        response = pagecache.render_page(
+            request,
+            template,
+            context,
+            vary=(
+                tuple(
+                    (
+                        row.occurrence.pk,
+                        row.occurrence.confirmed_count,
+                        row.occurrence.waiting_count,
+                        row.occurrence.event.updated_at,
+                        row.registration.status if row.registration else "",
+                    )
+                    for row in rows
+                ),
+                next_cursor,
+                context["nav_publishes"],
+                tuple((m.pk, m.updated_at, tuple(m.enabled_modules or ())) for m in municipalities),
+            ),
+        )
+    else:
+        response = render(request, template, context, status=400)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
