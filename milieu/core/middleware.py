@@ -1,4 +1,5 @@
 import logging
+import re
 import time
 import uuid
 
@@ -7,6 +8,16 @@ from django.utils.functional import empty
 from milieu.core import prefetch
 
 logger = logging.getLogger("milieu.request")
+
+# Paths whose last part is a secret (a private calendar's token, a ticket, an unsubscribe
+# link's token): the log keeps the route and leaves the secret out.
+SECRET_PATHS = re.compile(
+    r"(?P<route>/events/calendar/|/events/check-in/|/notifications/unsubscribe/)[^/]+"
+)
+
+
+def loggable_path(path: str) -> str:
+    return SECRET_PATHS.sub(r"\g<route>…", path)
 
 
 class RequestLogMiddleware:
@@ -33,7 +44,7 @@ class RequestLogMiddleware:
             extra={
                 "request_id": request.request_id,
                 "method": request.method,
-                "path": request.path,
+                "path": loggable_path(request.path),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - start) * 1000, 1),
                 "user_id": user.pk if user is not None and user.is_authenticated else None,

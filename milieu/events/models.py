@@ -235,9 +235,9 @@ class Event(Translated, Place):
 
     @property
     def publisher_name(self) -> str:
-        if self.publisher == Publisher.ORGANISATION and self.organisation_id:
+        if self.publisher == Publisher.ORGANISATION and self.organisation is not None:
             return self.organisation.name
-        if self.publisher == Publisher.MERCHANT and self.merchant_id:
+        if self.publisher == Publisher.MERCHANT and self.merchant is not None:
             return self.merchant.name
         return self.municipality.name
 

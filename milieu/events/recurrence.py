@@ -76,6 +76,10 @@ def clean_rrule(value: str, local_start: datetime) -> str:
     rule = _parse(value, local_start)
     if rule._freq not in ALLOWED_FREQUENCIES:
         raise RuleError(_("An event repeats at most once a day."))
+    if rule._interval < 1:
+        raise RuleError(
+            _("Repeat every 1 or more days, weeks, months or years (INTERVAL=1 or more).")
+        )
     # A day of the month no month given has (30 February) is refused before looking for a
     # date: dateutil would search for one day after day up to the year 9999, seconds of work.
     if not _month_days_exist(rule) or next(iter(rule), None) is None:

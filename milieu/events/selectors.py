@@ -344,13 +344,14 @@ def feed_events(
             "starts_at", "pk"
         )[:FEED_LIMIT]
     )
-    cancelled = set(
-        Occurrence.objects.filter(
-            event__in=[e.pk for e in events if e.rrule], status=OccurrenceStatus.CANCELLED
-        ).values_list("event_id", "starts_at")
-    )
+    cancelled: dict[int, list[datetime]] = {}
+    for event_id, start in Occurrence.objects.filter(
+        event__in=[e.pk for e in events if e.rrule], status=OccurrenceStatus.CANCELLED
+    ).values_list("event_id", "starts_at"):
+        cancelled.setdefault(event_id, []).append(start)
     for event in events:
-        event.cancelled_dates = sorted(start for pk, start in cancelled if pk == event.pk)
+        # The dates of a repeating event cancelled one by one (EXDATE in a feed).
+        setattr(event, "cancelled_dates", sorted(cancelled.get(event.pk, [])))  # noqa: B010
     return events
 
 

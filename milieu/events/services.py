@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from contextlib import suppress
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -51,6 +52,7 @@ from .models import (
 from .permissions import publishing_merchants, publishing_organisations
 
 TOPIC = "events"
+logger = logging.getLogger("milieu.events")
 CHECK_IN_MARGIN = timedelta(hours=3)  # the door opens this long before the start, and after
 MAX_DURATION = timedelta(days=31)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -143,7 +145,7 @@ def _accessibility(values: dict[str, Any]) -> int:
 
 
 def _place(values: dict[str, Any], municipality) -> dict[str, Any]:
-    place = {
+    place: dict[str, Any] = {
         "place_name": _text(values, "place_name", 200),
         "address": _text(values, "address", 300),
         "latitude": None,
@@ -154,8 +156,9 @@ def _place(values: dict[str, Any], municipality) -> dict[str, Any]:
         cell = geo.cell_at(municipality.latitude, municipality.longitude)
     else:
         try:
-            place["latitude"], place["longitude"] = float(latitude), float(longitude)  # type: ignore[arg-type]
-            cell = geo.cell_at(place["latitude"], place["longitude"])
+            lat, lng = float(latitude), float(longitude)  # type: ignore[arg-type]
+            cell = geo.cell_at(lat, lng)
+            place["latitude"], place["longitude"] = lat, lng
         except (TypeError, ValueError):
             raise field_error(
                 "latitude", _("Give both the latitude and the longitude of the place.")
@@ -463,9 +466,15 @@ def occurrences_extend(*, now: datetime | None = None, batch: int = 500) -> int:
         Q(expanded_until__isnull=True) | Q(expanded_until__lt=now + timedelta(days=370))
     )
     done = 0
-    for event in due.select_related("municipality")[:batch]:
-        with transaction.atomic():
-            _sync_occurrences(event, now=now)
+    for event in due.select_related("municipality").order_by("pk")[:batch]:
+        try:
+            with transaction.atomic():
+                _sync_occurrences(event, now=now)
+        except (ApplicationError, DatabaseError):
+            # One event that cannot be brought up to date must not stop the others: it is
+            # logged, and tried again tomorrow (not due before then).
+            logger.exception("events: the dates of event %s could not be extended", event.pk)
+            Event.objects.filter(pk=event.pk).update(expanded_until=now + timedelta(days=370))
         done += 1
     return done
 

@@ -68,6 +68,10 @@ def test_a_rule_is_stored_upper_case_without_its_prefix():
             "The rule starts with the event; leave DTSTART out.",
         ),
         ("FREQ=WEEKLY;UNTIL=20270101T000000Z", "This rule gives no date at all."),
+        (
+            "FREQ=DAILY;INTERVAL=0",
+            "Repeat every 1 or more days, weeks, months or years (INTERVAL=1 or more).",
+        ),
         ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "This rule gives no date at all."),
         ("FREQ=WEEKLY;" + "BYDAY=SA;" * 40, "Give a single RRULE."),
     ],
