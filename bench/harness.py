@@ -73,7 +73,9 @@ KEEP_LOGS = 10  # runs whose server logs are kept in .data/logs/
 # The events agenda of a town as a visitor filters it: family outings of the coming weekend
 # within 20 km of the town's centre (an H3 cell). The page's query parameters.
 # The agenda form's fields (milieu/events/forms.py AgendaFilterForm): a shared position's cell.
-EVENTS_FILTERS = "category=family&near=position&cell={near}&km=20&when=dates&start={saturday}&end={sunday}"
+EVENTS_FILTERS = (
+    "category=family&near=position&cell={near}&km=20&when=dates&start={saturday}&end={sunday}"
+)
 EVENTS_TIME_ZONE = "America/Toronto"
 
 

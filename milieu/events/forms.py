@@ -77,8 +77,8 @@ class AgendaFilterForm(forms.Form):
             ("dates", _("Between two dates")),
         ],
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), required=False, widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DATE)
     category = forms.MultipleChoiceField(
         label=_("Categories"),
         required=False,

@@ -25,6 +25,7 @@ from milieu.core.modules import module_required
 
 from . import hours, selectors, services
 from .forms import AttractionFilterForm, AttractionForm
+from .jsonld import attraction_json_ld
 from .models import Attraction
 from .permissions import MODULE
 from .views import refused, region_or_404, status_of
@@ -121,6 +122,7 @@ def attraction_detail(request: MilieuRequest, attraction_id: int) -> HttpRespons
             "state": hours.open_state(attraction.hours, now=now, tz=tz),
             "week": hours.week(attraction.hours, now=now, tz=tz),
             "staff": request.user.has_perm("events.manage_attractions", request.municipality),
+            "json_ld": attraction_json_ld(attraction, url=request.build_absolute_uri()),
         },
     )
 

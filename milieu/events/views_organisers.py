@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.accounts.permissions import has_mfa, holds_any_staff_role
@@ -332,10 +333,11 @@ def _check_in_message(result: services.CheckIn) -> str:
         moment = time_format(registration.checked_in_at.astimezone(tz).replace(tzinfo=None))
         return _("%(name)s was already checked in at %(time)s.") % {"name": name, "time": moment}
     if result.points:
-        return _("%(name)s is checked in and earns %(points)s points.") % {
-            "name": name,
-            "points": result.points,
-        }
+        return ngettext(
+            "%(name)s is checked in and earns %(points)s point.",
+            "%(name)s is checked in and earns %(points)s points.",
+            result.points,
+        ) % {"name": name, "points": result.points}
     return _("%(name)s is checked in.") % {"name": name}
 
 

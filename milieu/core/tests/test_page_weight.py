@@ -23,12 +23,12 @@ from django.test import Client
 
 from milieu.accounts.models import User
 from milieu.notifications.models import Notification
+from milieu.rewards.services import program_for
 from milieu.rewards.tests.offers_helpers import (
     city_staff,
     give_points,
     make_merchant,
     make_offer,
-    make_program,
 )
 from milieu.territory.models import Municipality
 
@@ -106,6 +106,18 @@ PAGES = [
     (CITIZEN, "/fr/brossard/volunteering/ideas/"),
     (STAFF, "/fr/brossard/staff/volunteering/organisations/"),
     (NEWCOMER, "/en/brossard/volunteering/"),
+    (None, "/fr/regions/idees-collectives/events/"),
+    (
+        None,
+        "/fr/regions/idees-collectives/events/?when=weekend&category=family&near=brossard&km=20",
+    ),
+    (None, "/es/brossard/events/"),
+    (None, "/fr/brossard/events/attractions/"),
+    (CITIZEN, "/fr/brossard/events/"),
+    (CITIZEN, "/fr/events/registrations/"),
+    (STAFF, "/fr/brossard/events/new/"),
+    (STAFF, "/fr/brossard/events/mine/"),
+    (STAFF, "/fr/brossard/events/check-in/"),
 ]
 
 
@@ -211,7 +223,7 @@ def demo(db):
     brossard = Municipality.objects.get(slug="brossard")
     for email in (STAFF, ADMIN):
         TOTP.activate(User.objects.get(email=email), generate_totp_secret())
-    program = make_program(brossard)
+    program = program_for(brossard)  # the demo's (the events demo sets its attendance rule)
     merchant = make_merchant(program, User.objects.get(email=MERCHANT))
     citizen = User.objects.get(email=CITIZEN)
     give_points(program, citizen, 500)
@@ -242,6 +254,24 @@ def test_a_first_load_stays_under_100_kb_and_its_javascript_under_30_kb(demo, wh
     weight = weigh(_client(who), url)
     assert weight.total < PAGE_BUDGET, str(weight)
     assert weight.javascript < JS_BUDGET, str(weight)
+
+
+def test_an_event_page_and_a_place_stay_light_too(demo):
+    """The demo's event and place pages (their ids depend on the demo, hence not in PAGES)."""
+    from milieu.events.demo import STORY_TIME
+    from milieu.events.models import Attraction, Event
+
+    story = Event.objects.get(title_fr=STORY_TIME)
+    museum = Attraction.objects.filter(kind="museum").first()
+    assert museum is not None
+    for who, url in [
+        (None, f"/fr/brossard/events/{story.pk}/"),
+        (CITIZEN, f"/en/brossard/events/{story.pk}/"),
+        (None, f"/fr/{museum.municipality.slug}/events/attractions/{museum.pk}/"),
+    ]:
+        weight = weigh(_client(who), url)
+        assert weight.total < PAGE_BUDGET, str(weight)
+        assert weight.javascript < JS_BUDGET, str(weight)
 
 
 def test_the_pages_do_load_their_stylesheet_and_scripts(demo):

@@ -170,7 +170,9 @@ def test_the_last_place_the_waiting_list_the_promotion_and_the_check_in(live_ser
     # Amal takes the last place.
     a = open_page("fr-CA", amal)
     a.goto(address)
-    a.get_by_role("button", name=_t("fr", "Register"), exact=True).click()
+    with translation.override("fr"):
+        register = translation.pgettext("event", "Register")
+    a.get_by_role("button", name=register, exact=True).click()
     dates = a.locator("ol.date-list")
     expect(dates).to_contain_text(
         _t("fr", "You have the last place. Your ticket is in your registrations.")
@@ -211,7 +213,11 @@ def test_the_last_place_the_waiting_list_the_promotion_and_the_check_in(live_ser
     expect(o.locator("main")).to_contain_text("Atelier de cirque")
     o.get_by_role("button", name=_t("fr", "Check in"), exact=True).click()
     with translation.override("fr"):
-        earned = translation.gettext("%(name)s is checked in and earns %(points)s points.") % {
+        earned = translation.ngettext(
+            "%(name)s is checked in and earns %(points)s point.",
+            "%(name)s is checked in and earns %(points)s points.",
+            50,
+        ) % {
             "name": "Bruno",
             "points": 50,
         }

@@ -502,7 +502,10 @@ def test_my_feed_lists_my_registrations_only_waiting_ones_tentative(settings):
         f"registration-{r.pk}@milieu.example.org" for r in (waiting, confirmed)
     )
     on_list = by_uid[f"registration-{waiting.pk}@milieu.example.org"]
-    assert str(on_list["SUMMARY"]) == "Waiting list: Atelier"
+    with translation.override("fr"):  # the feed speaks the language of its address
+        expected = translation.gettext("Waiting list: %(title)s") % {"title": "Atelier"}
+    assert expected == "Liste d’attente\xa0: Atelier"
+    assert str(on_list["SUMMARY"]) == expected
     assert on_list["STATUS"] == "TENTATIVE"
     assert on_list.start == full.starts_at
     assert on_list["DTSTART"].params["TZID"] == "America/Toronto"

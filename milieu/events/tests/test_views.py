@@ -798,7 +798,11 @@ def test_checking_in_from_the_qr_address_awards_the_points_once(here, officer, s
         assert "Bao" in page and _t("en", "Check in") in page
         response = client.post(address, follow=True)
         with translation.override("en"):
-            earned = translation.gettext("%(name)s is checked in and earns %(points)s points.")
+            earned = translation.ngettext(
+                "%(name)s is checked in and earns %(points)s point.",
+                "%(name)s is checked in and earns %(points)s points.",
+                40,
+            )
         assert messages_of(response) == [earned % {"name": "Bao", "points": 40}]
         response = client.post(address, follow=True)
     registration.refresh_from_db()
@@ -919,6 +923,8 @@ def test_a_place_says_whether_it_is_open_now_in_the_municipalitys_time(here, off
         page = body(client_for().get(address))
     assert "Open now, until 17:00" in page
     assert 'aria-current="date"' in page
+    assert '<script type="application/ld+json"' in page
+    assert '"@type":"TouristAttraction"' in page
     with time_machine.travel("2027-05-12 22:00Z", tick=False):
         page = body(client_for().get(address))
     assert "Closed now; opens Wednesday at 09:00" in page
