@@ -18,8 +18,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from milieu.core import geo
 
@@ -62,6 +63,13 @@ def position_cell(data: Mapping[str, Any]) -> str:
 # --- The agenda's filters -----------------------------------------------------------------------
 
 
+def _within(km: int) -> str:
+    return gettext("Within %(km)s km") % {"km": km}
+
+
+lazy_within = lazy(_within, str)
+
+
 class AgendaFilterForm(forms.Form):
     """The agenda's search: when, what, where, how much, which accessibility."""
 
@@ -96,7 +104,8 @@ class AgendaFilterForm(forms.Form):
         empty_value=None,
         choices=[
             ("", _("Any distance")),
-            *((km, _("Within %(km)s km") % {"km": km}) for km in DISTANCES_KM),
+            # Formatted when shown, in the reader's language (not once, at import).
+            *((km, lazy_within(km)) for km in DISTANCES_KM),
         ],
     )
     price = forms.ChoiceField(
@@ -281,11 +290,10 @@ def publisher_choices(*, city: bool, organisations, merchants, current=None) -> 
     return choices
 
 
-class EventForm(forms.Form):
-    publisher = forms.ChoiceField(label=_("Published by"))
-    title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
-    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
-    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False)
+class DescriptionsForm(forms.Form):
+    """A description in each of the three languages, and the one it was first written in: the
+    fields the event and attraction forms share."""
+
     description_fr = forms.CharField(
         label=_("Description in French"),
         max_length=5000,
@@ -307,6 +315,13 @@ class EventForm(forms.Form):
     original_language = forms.ChoiceField(
         label=_("Written first in"), choices=list(LANGUAGE_NAMES.items())
     )
+
+
+class EventForm(DescriptionsForm):
+    publisher = forms.ChoiceField(label=_("Published by"))
+    title_fr = forms.CharField(label=_("Title in French"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("Title in English"), max_length=200, required=False)
+    title_es = forms.CharField(label=_("Title in Spanish"), max_length=200, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     starts_at = LocalDateTimeField(label=_("Starts"))
     ends_at = LocalDateTimeField(label=_("Ends"))
@@ -516,31 +531,12 @@ class AttractionFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *AttractionKind.choices]  # type: ignore[attr-defined]
 
 
-class AttractionForm(forms.Form):
+class AttractionForm(DescriptionsForm):
+    field_order = ["name_fr", "name_en", "name_es"]  # then the descriptions, then the rest
+
     name_fr = forms.CharField(label=_("Name in French"), max_length=200, required=False)
     name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
     name_es = forms.CharField(label=_("Name in Spanish"), max_length=200, required=False)
-    description_fr = forms.CharField(
-        label=_("Description in French"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    description_en = forms.CharField(
-        label=_("Description in English"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    description_es = forms.CharField(
-        label=_("Description in Spanish"),
-        max_length=5000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    original_language = forms.ChoiceField(
-        label=_("Written first in"), choices=list(LANGUAGE_NAMES.items())
-    )
     kind = forms.ChoiceField(label=_("Kind of place"), choices=AttractionKind.choices)
     hours_note = forms.CharField(label=_("About the hours"), max_length=300, required=False)
     website = forms.URLField(label=_("Website"), required=False)

@@ -997,3 +997,15 @@ def test_a_verified_organisation_publishes_in_its_own_name(area, officer):
     assert response.status_code == 302
     created.refresh_from_db()
     assert created.title_fr == "Yoga renommé" and created.organisation_id == team.pk
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("en", "Within 20 km"), ("fr", "À 20 km ou moins"), ("es", None)]
+)
+def test_the_distance_choices_speak_the_reader_s_language(here, language, label):
+    if label is None:  # Spanish: whatever the catalogue says, not the French or English text
+        with translation.override("es"):
+            label = translation.gettext("Within %(km)s km") % {"km": 20}
+        assert label not in {"Within 20 km", "À 20 km ou moins"}
+    page = body(client_for().get(url("events:agenda", here.slug, language=language)))
+    assert f">{label}</option>" in page
