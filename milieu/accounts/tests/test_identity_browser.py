@@ -324,7 +324,16 @@ def test_the_offline_verifier_refuses_forged_expired_future_and_revoked_cards(
     )
     _check(page, bruno_card, code="valid")
     page.context.set_offline(False)
-    assert page.evaluate("() => window.milieuCardVerifier.sync()") is True
+    # Going online starts a sync of its own ("online" event), which `sync()` joins while it
+    # runs: that one may have been sent before the browser was fully back online and answered
+    # from the service worker's older copy. Wait for it, then sync afresh.
+    assert (
+        page.evaluate(
+            "async () => { await window.milieuCardVerifier.sync(); "
+            "return await window.milieuCardVerifier.sync(); }"
+        )
+        is True
+    )
     page.context.set_offline(True)
     _check(page, bruno_card, code="revoked")
     expect(result).to_contain_text(_t(card.CardRevoked.default_message))
