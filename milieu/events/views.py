@@ -159,6 +159,9 @@ def date_rows(user, event: Event, occurrences: list[Occurrence]) -> list[DateRow
 # --- The agendas (public) -----------------------------------------------------------------------
 
 
+DATES_SHOWN = 10  # an event page's dates, before "All the coming dates"
+
+
 @dataclass
 class AgendaRow:
     occurrence: Occurrence
@@ -308,11 +311,17 @@ def event_page(
     status: int = 200,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    occurrences = selectors.event_occurrences(event)
+    # The next few dates, and all of them (up to 60) on request: a weekly event's page stays
+    # light on an old phone.
+    every = request.GET.get("dates") == "all"
+    occurrences = selectors.event_occurrences(event, limit=60 if every else DATES_SHOWN + 1)
+    more_dates = not every and len(occurrences) > DATES_SHOWN
+    occurrences = occurrences[:DATES_SHOWN] if more_dates else occurrences
     context: dict[str, Any] = {
         "municipality": request.municipality,
         "event": event,
         "rows": date_rows(request.user, event, occurrences),
+        "more_dates": more_dates,
         "manages": request.user.has_perm("events.manage_event", event),
         "error": error,
         "json_ld": event_json_ld(

@@ -452,6 +452,27 @@ def test_visitors_see_the_dates_and_log_in_to_register(here, show):
     assert url("events:register", here.slug, first_date(show).pk, language="en") not in page
 
 
+def test_a_weekly_event_shows_its_next_ten_dates_then_all_on_request(here, officer):
+    weekly = event(
+        here,
+        actor=officer,
+        title_fr="Yoga au parc",
+        rrule="FREQ=WEEKLY;COUNT=15",
+        registration_required=True,
+        capacity=5,
+    )
+    dates = list(weekly.occurrences.order_by("starts_at"))
+    address = url("events:event", here.slug, weekly.pk, language="en")
+    register = [url("events:register", here.slug, d.pk, language="en") for d in dates]
+    viewer = resident(here)
+    page = body(client_for(viewer).get(address))
+    assert [link in page for link in register] == [True] * 10 + [False] * 5
+    assert "All the coming dates" in page
+    page = body(client_for(viewer).get(address + "?dates=all"))
+    assert all(link in page for link in register)
+    assert "All the coming dates" not in page
+
+
 def test_a_draft_is_hidden_from_everyone_but_its_organisers(here, officer):
     draft = event(here, actor=officer, publish=False, title_fr="Brouillon")
     assert client_for().get(url("events:event", here.slug, draft.pk)).status_code == 404
