@@ -160,17 +160,12 @@ def city_feed(request: HttpRequest, municipality_slug: str, category: str | None
 
 @require_safe
 def region_feed(request: HttpRequest, region_slug: str, category: str | None = None):
-    """The events of every member city of a region that has the module on."""
-    from milieu.territory.selectors import region_get
+    """The events of every member city of a region that has the module on (the same members,
+    from the same cache, as the region's agenda)."""
+    from .views import region_or_404
 
     category = _category(category)
-    try:
-        region = region_get(slug=region_slug)
-    except NotFound:
-        raise Http404("No such region") from None
-    municipalities = selectors.region_municipalities(region)
-    if not municipalities:
-        raise Http404("No events here")
+    region, municipalities = region_or_404(region_slug)
     return _public_feed(
         request, municipalities, place=region.name, slug=region.slug, category=category
     )
