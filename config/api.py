@@ -61,9 +61,12 @@ def _mount() -> None:
     from milieu.exchange.api import router as exchange_router
     from milieu.notifications.api import router as notifications_router
     from milieu.notifications.api_alerts import router as alerts_router
+    from milieu.participation.api import routers as participation_routers
+    from milieu.reports.api import router as reports_router
     from milieu.rewards.api import router as rewards_router
     from milieu.rewards.api_offers import router as offers_router
     from milieu.territory.api import router as territory_router
+    from milieu.territory.api_committees import router as committees_router
     from milieu.volunteering.api import routers as volunteering_routers
 
     api.add_router("/", territory_router)
@@ -81,6 +84,10 @@ def _mount() -> None:
     api.add_router("/", events_router)
     for router in volunteering_routers():
         api.add_router("/", router)
+    for router in participation_routers():
+        api.add_router("/", router)
+    api.add_router("/", reports_router)
+    api.add_router("/", committees_router)
 
 
 _mount()

@@ -17,6 +17,7 @@ urlpatterns = [
     path(".well-known/", include("milieu.accounts.urls_wellknown")),
     path("oidc/", include("milieu.accounts.urls_oidc")),
     path("notifications/", include("milieu.notifications.urls_public")),
+    path("open311/v2/", include("milieu.reports.open311.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("milieu.notifications.urls")),
     path("events/", include("milieu.events.urls_me")),
     path("regions/<slug:region_slug>/events/", include("milieu.events.urls_region")),
+    path("regions/<slug:region_slug>/committees/", include("milieu.territory.urls_committees")),
     path("rewards/offers/", include("milieu.rewards.urls_offers")),
     path("rewards/", include("milieu.rewards.urls")),
     path("community/", include("milieu.community.urls_people")),
@@ -37,6 +39,18 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality_slug>/staff/sharing/", include("milieu.exchange.urls_staff")),
     path("<slug:municipality_slug>/volunteering/", include("milieu.volunteering.urls")),
     path("<slug:municipality_slug>/events/", include("milieu.events.urls")),
+    path("<slug:municipality_slug>/participation/", include("milieu.participation.urls")),
+    path("<slug:municipality_slug>/council/", include("milieu.participation.urls_council")),
+    path("<slug:municipality_slug>/reports/", include("milieu.reports.urls")),
+    path(
+        "<slug:municipality_slug>/staff/participation/",
+        include("milieu.participation.urls_staff"),
+    ),
+    path(
+        "<slug:municipality_slug>/staff/council/",
+        include("milieu.participation.urls_council_staff"),
+    ),
+    path("<slug:municipality_slug>/staff/reports/", include("milieu.reports.urls_staff")),
     path(
         "<slug:municipality_slug>/staff/volunteering/",
         include("milieu.volunteering.urls_staff"),

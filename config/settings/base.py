@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "milieu.exchange",
     "milieu.volunteering",
     "milieu.events",
+    "milieu.participation",
+    "milieu.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""The API of the budgets part."""
+
+from ninja import Router
+
+router = Router(tags=["budgets"])

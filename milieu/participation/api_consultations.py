@@ -1,0 +1,5 @@
+"""The API of the consultations part."""
+
+from ninja import Router
+
+router = Router(tags=["consultations"])

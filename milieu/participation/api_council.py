@@ -1,0 +1,5 @@
+"""The API of council meetings."""
+
+from ninja import Router
+
+router = Router(tags=["council"])

@@ -1,0 +1,5 @@
+"""The API of the surveys part."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

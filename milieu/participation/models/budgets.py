@@ -1,0 +1,1 @@
+"""budgets models (see the module docstring of participation.models)."""

@@ -1,0 +1,1 @@
+"""meetings models (see the module docstring of participation.models)."""

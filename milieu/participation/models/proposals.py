@@ -1,0 +1,1 @@
+"""proposals models (see the module docstring of participation.models)."""

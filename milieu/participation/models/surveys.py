@@ -1,0 +1,1 @@
+"""surveys models (see the module docstring of participation.models)."""

@@ -1,0 +1,3 @@
+"""Pages of the budgets part (namespace `participation`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the consultations part (namespace `participation`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Council meetings pages (namespace `council`)."""
+
+app_name = "council"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the proposals part (namespace `participation`)."""
+
+urlpatterns: list = []

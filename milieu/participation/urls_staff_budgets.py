@@ -1,0 +1,3 @@
+"""Staff pages of the budgets part (namespace `participation_staff`)."""
+
+urlpatterns: list = []

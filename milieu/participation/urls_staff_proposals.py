@@ -1,0 +1,3 @@
+"""Staff pages of the proposals part (namespace `participation_staff`)."""
+
+urlpatterns: list = []

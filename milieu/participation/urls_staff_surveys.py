@@ -1,0 +1,3 @@
+"""Staff pages of the surveys part (namespace `participation_staff`)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the surveys part (namespace `participation`)."""
+
+urlpatterns: list = []

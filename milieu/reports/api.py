@@ -1,0 +1,5 @@
+"""The problem-reports API (tag `reports`)."""
+
+from ninja import Router
+
+router = Router(tags=["reports"])

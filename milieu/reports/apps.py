@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "milieu.reports"
+    label = "reports"
+    verbose_name = _("Problem reports")
+
+    def ready(self) -> None:
+        from milieu.core import bench, demo
+        from milieu.notifications.registry import EMAIL, IN_APP, Topic, register_topic
+
+        from . import bench as reports_bench
+        from . import demo as reports_demo
+        from . import permissions  # noqa: F401  (registers the rules)
+
+        # The module ("reports", menu entry reports:home) is registered with its pages.
+        demo.register("reports", reports_demo.load, order=110)
+        bench.register("reports", reports_bench.generate, order=100)
+        register_topic(
+            Topic(
+                "reports",
+                _("My problem reports"),
+                _("What the town does about the problems you reported."),
+                frozenset({IN_APP, EMAIL}),
+                order=110,
+            )
+        )

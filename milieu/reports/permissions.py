@@ -1,0 +1,1 @@
+"""Who may do what with problem reports, as `rules` predicates."""

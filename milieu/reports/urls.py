@@ -1,0 +1,5 @@
+"""Problem-report pages (namespace `reports`)."""
+
+app_name = "reports"
+
+urlpatterns: list = []

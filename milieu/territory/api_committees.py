@@ -1,0 +1,5 @@
+"""The inter-municipal committees API (tag `committees`)."""
+
+from ninja import Router
+
+router = Router(tags=["committees"])
