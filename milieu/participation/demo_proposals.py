@@ -1,0 +1,5 @@
+"""Demo calls for proposals (filled below)."""
+
+
+def load() -> list[str]:
+    return []
