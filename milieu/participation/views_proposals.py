@@ -150,13 +150,12 @@ def _form_page(
     *,
     proposal: Proposal | None = None,
     status: int = 200,
+    error: str = "",
 ) -> HttpResponse:
-    return render(
-        request,
-        "participation/proposals/form.html",
-        {**call_context(request, consultation), "form": form, "proposal": proposal},
-        status=status,
-    )
+    context = {**call_context(request, consultation), "form": form, "proposal": proposal}
+    if error:
+        context["refusal"] = error
+    return render(request, "participation/proposals/form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -167,6 +166,9 @@ def proposal_create(request: AuthenticatedRequest, consultation_id: int) -> Http
     """Submit an idea to a call during its submission phase (eligible people)."""
     consultation = call_or_404(request, consultation_id)
     form = ProposalForm(request.POST or None, consultation=consultation)
+    if not request.user.has_perm("participation.submit_proposal", consultation):
+        # The page says why (`refusal`), and a POST changes nothing.
+        return _form_page(request, consultation, form, status=403)
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_submit(
@@ -177,12 +179,7 @@ def proposal_create(request: AuthenticatedRequest, consultation_id: int) -> Http
             return _form_page(request, consultation, form, status=status_of(error))
         messages.success(request, _("Your idea is published. Share it so that others support it."))
         return redirect(proposal_url(proposal))
-    status = 400 if request.method == "POST" else 200
-    if request.method == "GET" and not request.user.has_perm(
-        "participation.submit_proposal", consultation
-    ):
-        status = 403
-    return _form_page(request, consultation, form, status=status)
+    return _form_page(request, consultation, form, status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,6 +194,15 @@ def proposal_edit(request: AuthenticatedRequest, proposal_id: int) -> HttpRespon
         raise Http404(_("This idea does not exist."))
     initial = services.proposal_values(proposal)
     form = ProposalForm(request.POST or None, consultation=consultation, initial=initial)
+    if not request.user.has_perm("participation.change_proposal", proposal):
+        return _form_page(
+            request,
+            consultation,
+            form,
+            proposal=proposal,
+            status=403,
+            error=_("Your idea can no longer be changed: people support it, or the phase is over."),
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_update(
@@ -210,10 +216,6 @@ def proposal_edit(request: AuthenticatedRequest, proposal_id: int) -> HttpRespon
         messages.success(request, _("Your idea is changed."))
         return redirect(proposal_url(proposal))
     status = 400 if request.method == "POST" else 200
-    if request.method == "GET" and not request.user.has_perm(
-        "participation.change_proposal", proposal
-    ):
-        status = 403
     return _form_page(request, consultation, form, proposal=proposal, status=status)
 
 
