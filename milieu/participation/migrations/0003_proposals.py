@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0001_initial'),
+        ('participation', '0002_surveys'),
         ('territory', '0002_citizen_id_prefix_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
