@@ -6,12 +6,12 @@ from . import views_proposals as views
 
 urlpatterns: list = [
     path(
-        "consultations/<int:consultation_id>/proposals/",
+        "<int:consultation_id>/proposals/",
         views.proposal_list,
         name="proposal_list",
     ),
     path(
-        "consultations/<int:consultation_id>/proposals/new/",
+        "<int:consultation_id>/proposals/new/",
         views.proposal_create,
         name="proposal_create",
     ),

@@ -103,6 +103,10 @@ def call_section(request: MilieuRequest, consultation: Consultation) -> str:
         "proposals": top,
         "count": found.count() if len(top) == SECTION_SHOWN else len(top),
         "list_url": call_url(consultation),
+        "supported": selectors.supported_ids(request.user, [p.pk for p in top]),
+        "is_staff": request.user.has_perm(
+            "participation.manage_proposals", consultation.municipality
+        ),
     }
     return render_to_string("participation/proposals/_section.html", context, request=request)
 
