@@ -16,7 +16,8 @@ def ready() -> None:
         selectors_proposals,
     )
     from .models import PhaseKind
-    from .views_proposals import call_section
+    from .views_consultations import register_pages
+    from .views_proposals import call_section, results_section, staff_links
 
     registry.register(
         registry.ConsultationKind(
@@ -34,6 +35,7 @@ def ready() -> None:
             order=20,
         )
     )
+    register_pages("proposals", results=results_section, staff_links=staff_links)
     # The participation topic is shared by the parts of the app: whichever registers first.
     try:
         notifications.topic("participation")

@@ -330,3 +330,40 @@ def unsupport(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
 @login_required
 def withdraw(request: AuthenticatedRequest, proposal_id: int) -> HttpResponse:
     return _write(request, proposal_id, services.proposal_withdraw, _("Your idea is withdrawn."))
+
+
+# --- The consultation's results page and its staff links ----------------------------------------
+
+RESULTS_CHARTED = 10  # the most supported ideas in the chart; the table lists them all
+
+
+def results_section(request: MilieuRequest, consultation: Consultation, results: dict) -> str:
+    """The call's results: its ideas ranked by support, with their status (a bar chart of the
+    first ten and the full table)."""
+    from .charts import bar_chart
+    from .models import ProposalStatus
+
+    ranking = results.get("ranking", []) if results else []
+    statuses = dict(ProposalStatus.choices)
+    rows = [{**row, "status_label": statuses.get(row["status"], row["status"])} for row in ranking]
+    chart = bar_chart(
+        [(row["title"], row["supports"]) for row in rows[:RESULTS_CHARTED]],
+        title=_("The most supported ideas"),
+        unit=_("supports"),
+    )
+    return render_to_string(
+        "participation/proposals/_results.html",
+        {
+            "municipality": request.municipality,
+            "consultation": consultation,
+            "results": results,
+            "rows": rows,
+            "chart": chart if rows else "",
+        },
+        request=request,
+    )
+
+
+def staff_links(consultation: Consultation) -> list[tuple[str, str]]:
+    url = reverse("participation_staff:proposals", args=[consultation.municipality.slug])
+    return [(_("Ideas and the city's answers"), f"{url}?state=all&consultation={consultation.pk}")]
