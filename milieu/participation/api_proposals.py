@@ -99,7 +99,7 @@ def _shape(request, proposal: Proposal, supported: set[int]) -> dict:
         "body": proposal.body,
         "language": proposal.language,
         "author": {"display_name": proposal.author.display_name if proposal.author else ""},
-        "district": proposal.district.slug if proposal.district_id else None,
+        "district": proposal.district.slug if proposal.district is not None else None,
         "place_name": proposal.place_name,
         "status": proposal.status,
         "support_count": proposal.support_count,

@@ -60,7 +60,10 @@ def generate(ctx: BenchContext) -> dict[str, int]:
         for m in municipalities
     }
     first_call = writer.reserve(Consultation, len(municipalities))
-    calls, phases, ideas, supports = [], [], [], []
+    calls: list[tuple] = []
+    phases: list[tuple] = []
+    ideas: list[tuple] = []
+    supports: list[tuple] = []
     manifest: dict[str, Any] = {}
     for index, municipality in enumerate(municipalities):
         residents = list(ctx.state["residents"].get(municipality["id"], []))

@@ -100,8 +100,7 @@ IDEAS = [
         "brossard",
         2,
         "Un sentier éclairé le soir",
-        "Un éclairage doux sur le sentier principal rendrait les promenades d'automne plus "
-        "sûres.",
+        "Un éclairage doux sur le sentier principal rendrait les promenades d'automne plus sûres.",
         0,
         None,
     ),
@@ -229,9 +228,10 @@ def load() -> list[str]:
     made = 0
     for slug, author_ref, title, body, supports, answer in IDEAS:
         consultation = calls.get(slug)
-        if consultation is None or Proposal.objects.filter(
-            consultation=consultation, title=title
-        ).exists():
+        if (
+            consultation is None
+            or Proposal.objects.filter(consultation=consultation, title=title).exists()
+        ):
             continue
         town = towns[slug]
         if isinstance(author_ref, int):

@@ -59,7 +59,9 @@ def test_residents_support_an_idea_to_its_threshold_and_the_city_answers(live_se
     office.goto(f"{live_server.url}/fr/{city.slug}/staff/participation/proposals/")
     office.get_by_role("link", name="Des bancs à l'ombre").click()
     office.get_by_label(_t("Official status")).select_option("accepted")
-    office.get_by_role("textbox", name=_t("The city's answer")).fill("Deux bancs seront installés en mai.")
+    office.get_by_role("textbox", name=_t("The city's answer")).fill(
+        "Deux bancs seront installés en mai."
+    )
     office.get_by_role("button", name=_t("Publish the answer")).click()
     expect(office.locator(".messages")).to_contain_text(
         _t("The answer is published; the author and supporters are told.")

@@ -38,9 +38,7 @@ def test_the_demo_has_a_riverside_call_in_brossard_and_a_wharf_call_in_ville_mar
     assert splash.awaits_answer
     for idea in ideas.values():
         assert Support.objects.filter(proposal=idea).count() == idea.support_count
-    assert Consultation.objects.filter(
-        municipality__slug="ville-marie", kind="proposals"
-    ).exists()
+    assert Consultation.objects.filter(municipality__slug="ville-marie", kind="proposals").exists()
 
     # Camille supports the lit trail; the answered idea's page shows the city's answer.
     camille = User.objects.get(email="citoyenne@demo.milieu.test")
