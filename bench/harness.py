@@ -896,6 +896,21 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET", "/fr/events/registrations/", accounts.headers(email), must_contain=logged_in
         )
 
+    # --- Calls for proposals: visitors without an account read a town's call (its ideas, most
+    # supported first) and an idea's page.
+    proposal_towns = sorted((manifest.get("proposals") or {}).items())
+    proposal_visits = [
+        (slug, idea) for slug, town in proposal_towns for idea in town.get("proposals", [])
+    ]
+
+    def proposal_list(i: int) -> Call:
+        slug, town = proposal_towns[i % len(proposal_towns)]
+        return Call("GET", f"/fr/{slug}/participation/{town['consultation']}/proposals/")
+
+    def proposal_page(i: int) -> Call:
+        slug, idea = proposal_visits[i % len(proposal_visits)]
+        return Call("GET", f"/fr/{slug}/participation/proposals/{idea}/")
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -1229,6 +1244,20 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             unit="postings",
             skip=missing("offers")
             or (None if accounts.redeem_plan else "the setup planned no redemption"),
+        ),
+        Scenario(
+            "proposals_call",
+            "page",
+            "GET /fr/<town>/participation/<call>/proposals/ (most supported first), anonymous",
+            proposal_list if proposal_towns else None,
+            skip=missing("proposals"),
+        ),
+        Scenario(
+            "proposals_idea_page",
+            "page",
+            "GET /fr/<town>/participation/proposals/<id>/ (supports, the city's answer), anonymous",
+            proposal_page if proposal_visits else None,
+            skip=missing("proposals"),
         ),
         Scenario(
             "alert_fan_out",

@@ -353,6 +353,7 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
 | events_region_agenda, events_city_agenda | page | visitors without an account read the region's agenda (`/fr/regions/idees-collectives/events/`, the coming 60 days) and a town's agenda filtered as they would: family outings of the coming weekend within 20 km of its centre (the towns of the region in turn) |
 | events_event_page, events_city_feed | page | an event's page, with its schema.org JSON-LD, and a town's iCalendar feed (`/fr/<town>/events/calendar.ics`), anonymous |
 | events_my_registrations, api_events_region | page | residents with coming registrations open theirs (`/fr/events/registrations/`); `GET /api/v1/events?region=idees-collectives`, anonymous |
+| proposals_call, proposals_idea_page | page | visitors without an account read a town's call for proposals (`/fr/<town>/participation/<call>/proposals/`, its ideas most supported first) and an idea's page with its supports and the city's answer |
 | events_region_agenda_selector, events_city_agenda_selector | selector | `selectors.agenda` in process: the first 20 dates of the region's coming 60 days, and a town's family events of the coming weekend within 20 km |
 | comment | action | `POST /api/v1/community/posts/{id}/comments` by residents on posts of their town |
 | card_verify | action | `POST /api/v1/cards/verify` with the cards of the sample residents (`GET /api/v1/card`) |
