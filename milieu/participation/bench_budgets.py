@@ -1,0 +1,5 @@
+"""Bench data of participatory budgets (placeholder)."""
+
+
+def generate(ctx) -> dict[str, int]:
+    return {}

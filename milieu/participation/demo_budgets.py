@@ -1,0 +1,5 @@
+"""Demo participatory budgets (placeholder, filled below)."""
+
+
+def load() -> list[str]:
+    return []
