@@ -7,7 +7,7 @@ from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionD
 
 from .. import services_budgets as services
 from ..models import Ballot, BudgetProject, BudgetVote, BudgetVoteItem
-from .factories_budgets import budget, member, project, resident, staff, town
+from .factories_budgets import budget, member, resident, staff, town
 
 pytestmark = pytest.mark.django_db
 
