@@ -1,5 +1,41 @@
 """Registrations of the surveys part (modules, kinds, topics, demo, bench)."""
 
+from django.utils.translation import gettext_lazy as _
+
+
+def _detail(request, consultation) -> str:
+    from .views_surveys import consultation_section
+
+    return consultation_section(request, consultation)
+
+
+def _compute(consultation) -> dict:
+    from .results_surveys import compute
+
+    return compute(consultation)
+
+
+def _export(consultation):
+    from .results_surveys import csv_rows
+
+    return csv_rows(consultation)
+
 
 def ready() -> None:
     """Called once from `ParticipationConfig.ready()`."""
+    from . import registry
+    from .models import PhaseKind
+
+    registry.register(
+        registry.ConsultationKind(
+            key="survey",
+            name=_("Survey"),
+            description=_("Questions to answer: choices, scales, rankings and free texts."),
+            phases=(PhaseKind.INFORMATION, PhaseKind.ANSWERING, PhaseKind.RESULTS),
+            action_phase=PhaseKind.ANSWERING,
+            detail=_detail,
+            compute_results=_compute,
+            export_rows=_export,
+            order=10,
+        )
+    )

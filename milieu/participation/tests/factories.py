@@ -1,0 +1,114 @@
+"""Test data of the participation module: towns with the module on, their staff (with MFA)
+and verified residents, and consultations of any registered kind, published with the kind's
+action phase open now (or closed, with their results computed)."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from milieu.accounts.models import Membership, Role
+from milieu.accounts.tests.factories import citizen_of, with_role
+from milieu.accounts.tests.factories_card import CitizenIdFactory
+from milieu.territory.tests.factories import DistrictFactory, MunicipalityFactory
+
+from .. import registry, services_consultations
+from ..models import Consultation
+
+_numbers = count(1)
+DAY = timedelta(days=1)
+
+
+def town(*, modules=("participation",), **kwargs):
+    number = next(_numbers)
+    return MunicipalityFactory(
+        slug=kwargs.pop("slug", f"ville-consultation-{number}"),
+        name=kwargs.pop("name", f"Ville consultation {number}"),
+        enabled_modules=list(modules),
+        **kwargs,
+    )
+
+
+def district(municipality, **kwargs):
+    return DistrictFactory(municipality=municipality, **kwargs)
+
+
+def staff(municipality, **kwargs):
+    """Municipal staff of `municipality`, with MFA."""
+    return with_role(municipality, Role.STAFF, **kwargs)
+
+
+def resident(municipality, *, district=None, **kwargs):
+    """A verified resident of `municipality` (a valid citizen id there), living in `district`
+    when one is given."""
+    user = citizen_of(municipality, **kwargs)
+    CitizenIdFactory(user=user, municipality=municipality)
+    if district is not None:
+        Membership.objects.filter(user=user, municipality=municipality).update(district=district)
+    return user
+
+
+def member(municipality, **kwargs):
+    """A person of `municipality` with a confirmed email, not verified as a resident."""
+    return citizen_of(municipality, **kwargs)
+
+
+def phases_around(kind_key: str, now=None, *, action_days: int = 7) -> list[dict]:
+    """The kind's phases with its action phase open now: earlier phases before it, later ones
+    after it, one week each."""
+    now = now or timezone.now()
+    kind = registry.get(kind_key)
+    action = kind.phases.index(kind.action_phase)
+    phases = []
+    for index, phase in enumerate(kind.phases):
+        if index < action:
+            ends = now - DAY * (action - index - 1) - DAY
+            phases.append({"kind": phase, "starts_at": ends - 7 * DAY, "ends_at": ends})
+        elif index == action:
+            phases.append(
+                {"kind": phase, "starts_at": now - DAY, "ends_at": now + action_days * DAY}
+            )
+        else:
+            starts = now + action_days * DAY + (index - action - 1) * 30 * DAY
+            phases.append({"kind": phase, "starts_at": starts, "ends_at": starts + 30 * DAY})
+    return phases
+
+
+def consultation(
+    municipality, *, kind="survey", phases=None, actor=None, publish: bool = True, **values
+) -> Consultation:
+    """A consultation of the city by its staff, published with the kind's action phase open
+    now unless told otherwise (`phases`: a list of {kind, starts_at, ends_at})."""
+    actor = actor or staff(municipality)
+    values = {
+        "kind": kind,
+        "title_fr": f"Consultation {next(_numbers)}",
+        "description_fr": "Donnez votre avis.",
+        "phases": phases if phases is not None else phases_around(kind),
+        **values,
+    }
+    created = services_consultations.consultation_create(
+        actor=actor, municipality=municipality, values=values
+    )
+    if publish:
+        created = services_consultations.consultation_publish(actor=actor, consultation=created)
+    return (
+        Consultation.objects.prefetch_related("phases")
+        .select_related("municipality")
+        .get(pk=created.pk)
+    )
+
+
+def closed_consultation(municipality, *, kind="survey", actor=None, before_close=None, **values):
+    """A consultation that took part and closed: `before_close(consultation)` may add its
+    participation first; its results are computed by its kind."""
+    actor = actor or staff(municipality)
+    created = consultation(municipality, kind=kind, actor=actor, **values)
+    if before_close is not None:
+        before_close(created)
+    services_consultations.consultation_close(actor=actor, consultation=created)
+    return (
+        Consultation.objects.prefetch_related("phases")
+        .select_related("municipality")
+        .get(pk=created.pk)
+    )
