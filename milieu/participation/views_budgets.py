@@ -24,8 +24,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,6 +33,7 @@ from milieu.core.modules import module_required
 
 from . import selectors_budgets as selectors
 from . import services_budgets as services
+from .charts import bar_chart
 from .eligibility import refusal
 from .forms_budgets import BudgetProjectForm
 from .models import BudgetProject, Consultation
@@ -162,45 +161,6 @@ def budget_page(request: MilieuRequest, consultation_id: int) -> HttpResponse:
     )
 
 
-def bar_chart(rows: list[dict[str, Any]], *, title: str, unit: str) -> SafeString:
-    """A horizontal bar chart in SVG (no script): one bar per row (`label`, `value`,
-    `highlight`), with the values written out for those who do not see the bars."""
-    width, label_width, bar_height, gap = 640, 260, 22, 8
-    top = max((row["value"] for row in rows), default=0) or 1
-    height = len(rows) * (bar_height + gap) + gap
-    bars = []
-    for index, row in enumerate(rows):
-        y = gap + index * (bar_height + gap)
-        length = round((width - label_width - 80) * row["value"] / top)
-        bars.append(
-            format_html(
-                '<g><text x="0" y="{}" class="chart-label">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" class="{}"></rect>'
-                '<text x="{}" y="{}" class="chart-value">{} {}</text></g>',
-                y + 16,
-                row["label"][:40],
-                label_width,
-                y,
-                max(length, 1),
-                bar_height,
-                "chart-bar chart-bar-highlight" if row.get("highlight") else "chart-bar",
-                label_width + length + 6,
-                y + 16,
-                row["value"],
-                unit,
-            )
-        )
-    return format_html(
-        '<figure class="chart"><svg role="img" aria-labelledby="chart-title" viewBox="0 0 {} {}" '
-        'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{}</title>{}'
-        "</svg></figure>",
-        width,
-        height,
-        title,
-        mark_safe("".join(bars)),  # noqa: S308 - each bar is built by format_html
-    )
-
-
 def _result_rows(consultation: Consultation) -> list[dict[str, Any]]:
     results = consultation.results or {}
     return [
@@ -222,9 +182,7 @@ def budget_results(request: MilieuRequest, consultation_id: int) -> HttpResponse
         raise Http404(_("The results are not out yet."))
     rows = _result_rows(consultation)
     results = consultation.results or {}
-    chart_rows = [
-        {"label": row["label"], "value": row["votes"], "highlight": row["funded"]} for row in rows
-    ]
+    chart_rows = [(row["label"], row["votes"]) for row in rows]
     return render(
         request,
         "participation/budgets/results.html",
@@ -271,7 +229,7 @@ def _projects_url(consultation: Consultation) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view("participation.manage_budgets_in")
+@staff_view("participation.manage_consultations")
 @module_required(MODULE)
 def staff_projects(request: MilieuRequest, consultation_id: int) -> HttpResponse:
     """The list of a budget's projects, and the form to add one."""
@@ -313,7 +271,7 @@ def staff_projects(request: MilieuRequest, consultation_id: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "POST"])
-@staff_view("participation.manage_budgets_in")
+@staff_view("participation.manage_consultations")
 @module_required(MODULE)
 def staff_project_edit(request: MilieuRequest, consultation_id: int, project_id: int):
     consultation = _staff_budget(request, consultation_id)
@@ -353,7 +311,7 @@ def staff_project_edit(request: MilieuRequest, consultation_id: int, project_id:
 
 
 @require_POST
-@staff_view("participation.manage_budgets_in")
+@staff_view("participation.manage_consultations")
 @module_required(MODULE)
 def staff_project_delete(request: MilieuRequest, consultation_id: int, project_id: int):
     consultation = _staff_budget(request, consultation_id)
@@ -368,7 +326,7 @@ def staff_project_delete(request: MilieuRequest, consultation_id: int, project_i
 
 
 @require_POST
-@staff_view("participation.manage_budgets_in")
+@staff_view("participation.manage_consultations")
 @module_required(MODULE)
 def staff_project_move(request: MilieuRequest, consultation_id: int, project_id: int):
     consultation = _staff_budget(request, consultation_id)
@@ -382,7 +340,7 @@ def staff_project_move(request: MilieuRequest, consultation_id: int, project_id:
 
 
 @require_http_methods(["GET"])
-@staff_view("participation.manage_budgets_in")
+@staff_view("participation.manage_consultations")
 @module_required(MODULE)
 def staff_export(request: MilieuRequest, consultation_id: int) -> HttpResponse:
     consultation = _staff_budget(request, consultation_id)

@@ -1,6 +1,6 @@
-"""Test data of participatory budgets: a town with the participation module on, its staff and
-verified residents, and budget consultations made directly (published, in their voting phase,
-unless told otherwise)."""
+"""Test data of participatory budgets, over the frame's factories (`factories.py`): budget
+consultations (published with the voting phase open now unless told otherwise) and their
+projects."""
 
 from __future__ import annotations
 
@@ -10,85 +10,60 @@ from itertools import count
 
 from django.utils import timezone
 
-from milieu.accounts.models import Role
-from milieu.accounts.tests.factories import citizen_of, with_role
-from milieu.accounts.tests.factories_card import CitizenIdFactory
-from milieu.territory.tests.factories import MunicipalityFactory
+from ..models import BudgetProject, Consultation
+from .factories import consultation, member, resident, staff, town
 
-from ..models import BudgetProject, Consultation, Phase
+__all__ = ["budget", "member", "project", "resident", "staff", "town"]
 
 _numbers = count(1)
+DAY = timedelta(days=1)
 
 
-def town(**kwargs):
-    number = next(_numbers)
-    return MunicipalityFactory(
-        slug=kwargs.pop("slug", f"ville-budget-{number}"),
-        name=kwargs.pop("name", f"Ville budget {number}"),
-        enabled_modules=list(kwargs.pop("modules", ("participation",))),
-        **kwargs,
-    )
-
-
-def staff(municipality, **kwargs):
-    return with_role(municipality, Role.STAFF, **kwargs)
-
-
-def resident(municipality, **kwargs):
-    """A verified resident (a valid citizen id) of `municipality`."""
-    user = citizen_of(municipality, **kwargs)
-    CitizenIdFactory(user=user, municipality=municipality)
-    return user
-
-
-def member(municipality, **kwargs):
-    """A person of `municipality` with a verified email only (not a verified resident)."""
-    return citizen_of(municipality, **kwargs)
+def _phases(open_now: str) -> list[dict]:
+    """The three phases of a budget, `open_now` (information, voting or results) open now."""
+    now = timezone.now()
+    first = {"information": -1, "voting": -8, "results": -15}[open_now]
+    starts = now + first * DAY
+    phases = []
+    for kind in ("information", "voting", "results"):
+        phases.append({"kind": kind, "starts_at": starts, "ends_at": starts + 7 * DAY})
+        starts += 7 * DAY
+    return phases
 
 
 def budget(
     municipality,
     *,
     amount: Decimal | int | str = 1_000_000,
-    status: str = "published",
-    phase: str = "voting",  # the phase open now: information, voting, results
-    ballot_mode: str = "open",
+    phase: str = "voting",
+    publish: bool = True,
     projects: tuple = (),
+    actor=None,
     **values,
 ) -> Consultation:
-    """A budget consultation with three phases around now; `projects` are (title, cost) pairs."""
-    now = timezone.now()
-    consultation = Consultation.objects.create(
-        municipality=municipality,
+    """A budget consultation of `amount` dollars; `projects` are (title, cost) pairs, added
+    while it is a draft."""
+    actor = actor or staff(municipality)
+    draft = consultation(
+        municipality,
         kind="budget",
-        title_fr=values.pop("title_fr", f"Budget participatif {next(_numbers)}"),
-        status=status,
-        ballot_mode=ballot_mode,
+        actor=actor,
+        publish=False,
         budget_amount=Decimal(str(amount)),
-        published_at=None if status == "draft" else now - timedelta(days=10),
+        phases=_phases(phase),
         **values,
     )
-    offsets = {
-        "information": (-1, 1, 2),
-        "voting": (-10, -1, 5),
-        "results": (-20, -10, -1),
-        "none": (1, 2, 3),
-    }[phase]
-    day = timedelta(days=1)
-    starts = [now + offsets[0] * day, now + offsets[1] * day, now + offsets[2] * day]
-    for position, (kind, start, end) in enumerate(
-        [
-            ("information", starts[0], starts[1]),
-            ("voting", starts[1], starts[2]),
-            ("results", starts[2], starts[2] + 30 * day),
-        ]
-    ):
-        Phase.objects.create(
-            consultation=consultation, kind=kind, starts_at=start, ends_at=end, position=position
-        )
     for position, (title, cost) in enumerate(projects):
-        project(consultation, title=title, cost=cost, position=position)
-    return consultation
+        project(draft, title=title, cost=cost, position=position)
+    if publish:
+        from .. import services_consultations
+
+        services_consultations.consultation_publish(actor=actor, consultation=draft)
+    return (
+        Consultation.objects.prefetch_related("phases")
+        .select_related("municipality")
+        .get(pk=draft.pk)
+    )
 
 
 def project(consultation, *, title: str | None = None, cost=100_000, position: int = 0, **values):

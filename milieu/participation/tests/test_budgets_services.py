@@ -187,7 +187,7 @@ def test_a_secret_vote_names_no_one():
 
 def test_staff_add_change_reorder_and_delete_projects_of_a_draft():
     m = town()
-    consultation = budget(m, status="draft")
+    consultation = budget(m, publish=False)
     actor = staff(m)
     first = services.budget_project_create(
         actor=actor, consultation=consultation, values={"title_fr": "Parc", "cost": "400000"}
@@ -223,7 +223,7 @@ def test_staff_add_change_reorder_and_delete_projects_of_a_draft():
 @pytest.mark.parametrize("cost", ["0", "-5", "abc", "", None])
 def test_a_project_needs_a_positive_cost(cost):
     m = town()
-    consultation = budget(m, status="draft")
+    consultation = budget(m, publish=False)
     with pytest.raises(ApplicationError) as caught:
         services.budget_project_create(
             actor=staff(m), consultation=consultation, values={"title_fr": "Parc", "cost": cost}
@@ -234,7 +234,7 @@ def test_a_project_needs_a_positive_cost(cost):
 
 def test_a_project_needs_a_title():
     m = town()
-    consultation = budget(m, status="draft")
+    consultation = budget(m, publish=False)
     with translation.override("en"), pytest.raises(ApplicationError) as caught:
         services.budget_project_create(
             actor=staff(m), consultation=consultation, values={"cost": 5}
@@ -265,7 +265,7 @@ def test_a_district_of_another_town_is_refused():
 
     m = town()
     elsewhere = District.objects.create(municipality=town(), slug="nord", name="Nord")
-    consultation = budget(m, status="draft")
+    consultation = budget(m, publish=False)
     with pytest.raises(ApplicationError) as caught:
         services.budget_project_create(
             actor=staff(m),
