@@ -16,7 +16,7 @@ from .permissions import can_manage_consultations, module_enabled
 PAGE_SIZE = 20
 ORDER = ("-created_at", "-pk")
 # What the list may be narrowed to: a status, or where a published consultation is now.
-FILTERS = ("draft", "published", "closed", "open", "upcoming", "ended")
+FILTERS = ("draft", "published", "closed", "open", "upcoming", "ended", "past")
 
 
 def consultations_visible(*, municipality, visible_to) -> QuerySet[Consultation]:
@@ -42,6 +42,10 @@ def consultation_filter(queryset: QuerySet[Consultation], status: str | None, no
         return published.exclude(Exists(phases.filter(starts_at__lte=now)))
     if status == "ended":  # published, every phase over, not closed yet
         return published.exclude(Exists(phases.filter(ends_at__gt=now)))
+    if status == "past":  # closed, or every phase over
+        return queryset.filter(status=ConsultationStatus.CLOSED) | published.exclude(
+            Exists(phases.filter(ends_at__gt=now))
+        )
     from milieu.core.errors import field_error
 
     raise field_error("status", _("Unknown filter."))
@@ -101,3 +105,34 @@ def taken_part_in(*, user, consultations: list[Consultation]) -> set[int]:
 
 def participant_count(consultation: Consultation) -> int:
     return Ballot.objects.filter(consultation=consultation).count()
+
+
+def _safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def results_csv(consultation: Consultation) -> str:
+    """The kind's export (`export_rows`) as CSV text, a header first."""
+    import csv
+    import io
+
+    from . import registry
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    kind = registry.get(consultation.kind)
+    for row in kind.export_rows(consultation) if kind.export_rows else []:
+        writer.writerow([_safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def results_for(consultation: Consultation) -> dict:
+    """The results kept at closing, or computed now (the staff's view before closing, and the
+    results phase)."""
+    if consultation.results is not None:
+        return consultation.results
+    from .services_consultations import compute_results
+
+    return compute_results(consultation)

@@ -23,7 +23,7 @@ def _export(consultation):
 
 def ready() -> None:
     """Called once from `ParticipationConfig.ready()`."""
-    from . import registry
+    from . import registry, views_consultations
     from .models import PhaseKind
 
     registry.register(
@@ -39,3 +39,16 @@ def ready() -> None:
             order=10,
         )
     )
+    views_consultations.register_pages("survey", results=_results, staff_links=_staff_links)
+
+
+def _results(request, consultation, results) -> str:
+    from .views_surveys import results_section
+
+    return results_section(request, consultation, results)
+
+
+def _staff_links(consultation) -> list[tuple[str, str]]:
+    from .views_surveys import staff_links
+
+    return staff_links(consultation)

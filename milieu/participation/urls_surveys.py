@@ -1,3 +1,9 @@
 """Pages of the surveys part (namespace `participation`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_surveys as views
+
+urlpatterns = [
+    path("<int:consultation_id>/answer/", views.survey_answer, name="survey_answer"),
+]

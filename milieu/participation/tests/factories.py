@@ -112,3 +112,63 @@ def closed_consultation(municipality, *, kind="survey", actor=None, before_close
         .select_related("municipality")
         .get(pk=created.pk)
     )
+
+
+def choices(*labels: str) -> list[dict]:
+    return [{"label_fr": label} for label in labels]
+
+
+def survey(municipality, *, questions=None, actor=None, publish: bool = True, **values):
+    """A survey with its questions (a list of question values; by default: one choice, a
+    text shown only after "Oui", a scale, a ranking, several choices), published with its
+    answering phase open now unless told otherwise."""
+    from .. import services_surveys
+
+    actor = actor or staff(municipality)
+    created = consultation(municipality, kind="survey", actor=actor, publish=False, **values)
+    if questions is None:
+        first = services_surveys.question_create(
+            actor=actor,
+            consultation=created,
+            values={
+                "kind": "single",
+                "text_fr": "Faut-il ouvrir la bibliothèque le dimanche ?",
+                "required": True,
+                "choices": choices("Oui", "Non"),
+            },
+        )
+        yes = first.choices.get(position=0)
+        questions = [
+            {"kind": "text", "text_fr": "Quelles heures ?", "show_if_choice": yes.pk},
+            {"kind": "scale", "text_fr": "Votre satisfaction", "scale_min": 1, "scale_max": 5},
+            {"kind": "ranking", "text_fr": "Vos priorités", "choices": choices("A", "B", "C")},
+            {"kind": "multiple", "text_fr": "Vos usages", "choices": choices("Livres", "Films")},
+        ]
+    for question in questions:
+        services_surveys.question_create(actor=actor, consultation=created, values=question)
+    if publish:
+        services_consultations.consultation_publish(actor=actor, consultation=created)
+    return (
+        Consultation.objects.prefetch_related("phases")
+        .select_related("municipality")
+        .get(pk=created.pk)
+    )
+
+
+def answers_for(
+    consultation, *, first="Oui", text="Le dimanche matin", scale=4, ranking=None, uses=("Livres",)
+) -> dict:
+    """Answers to the default survey of `survey()`, by choice labels."""
+    from ..models import Question
+
+    qs = list(Question.objects.filter(consultation=consultation).order_by("position"))
+    by_label = {q.pk: {c.label_fr: c.pk for c in q.choices.all()} for q in qs}
+    single, texts, scale_q, rank_q, multiple = qs
+    answers = {
+        f"q{single.pk}": by_label[single.pk][first],
+        f"q{texts.pk}": text,
+        f"q{scale_q.pk}": scale,
+        f"q{rank_q.pk}": [by_label[rank_q.pk][label] for label in (ranking or ("A", "B", "C"))],
+        f"q{multiple.pk}": [by_label[multiple.pk][label] for label in uses],
+    }
+    return answers
