@@ -1,5 +1,6 @@
 import pytest
-from django.urls import reverse
+from django.urls import reverse as django_reverse
+from django.utils import translation
 
 from milieu.core.testing import assert_constant_queries, assert_within_budget, client_for
 
@@ -12,8 +13,14 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PROJECTS = (("Parc", 400_000), ("Piste", 600_000), ("Jardin", 250_000))
 
 
+def reverse(name, args):
+    """The English address (the pages' language is in the URL)."""
+    with translation.override("en"):
+        return django_reverse(name, args=args)
+
+
 def page(consultation):
-    return reverse("participation:budget", args=[consultation.municipality.slug, consultation.pk])
+    return reverse("participation:budget", [consultation.municipality.slug, consultation.pk])
 
 
 def ids(consultation, *titles):
@@ -80,7 +87,7 @@ def test_the_results_page_shows_funded_and_not_funded_with_what_remains():
     consultation = budget(m, actor=actor, projects=PROJECTS)
     client_for(resident(m)).post(page(consultation), {"projects": ids(consultation, "Piste")})
     services_consultations.consultation_close(actor=actor, consultation=consultation)
-    url = reverse("participation:budget_results", args=[m.slug, consultation.pk])
+    url = reverse("participation:budget_results", [m.slug, consultation.pk])
     body = client_for().get(url, **EN).content.decode()
     assert "Budget: $1,000,000; funded: $850,000; remaining: $150,000." in body
     assert "<svg" in body
@@ -90,14 +97,14 @@ def test_the_results_page_shows_funded_and_not_funded_with_what_remains():
 def test_the_results_page_is_not_found_before_closing():
     m = town()
     consultation = budget(m, projects=PROJECTS)
-    url = reverse("participation:budget_results", args=[m.slug, consultation.pk])
+    url = reverse("participation:budget_results", [m.slug, consultation.pk])
     assert client_for().get(url).status_code == 404
 
 
 def test_another_towns_address_is_not_found():
     m = town()
     consultation = budget(m, projects=PROJECTS)
-    url = reverse("participation:budget", args=[town().slug, consultation.pk])
+    url = reverse("participation:budget", [town().slug, consultation.pk])
     assert client_for().get(url).status_code == 404
 
 
@@ -139,7 +146,7 @@ def test_the_staff_projects_page_has_a_constant_number_of_queries():
     m = town()
     actor = staff(m)
     consultation = budget(m, actor=actor, publish=False)
-    url = reverse("participation_staff:budget_projects", args=[m.slug, consultation.pk])
+    url = reverse("participation_staff:budget_projects", [m.slug, consultation.pk])
     counter = iter(range(1000))
 
     def add(n):
@@ -156,7 +163,7 @@ def test_the_results_page_is_within_the_query_budget():
     actor = staff(m)
     consultation = budget(m, actor=actor, projects=PROJECTS)
     services_consultations.consultation_close(actor=actor, consultation=consultation)
-    url = reverse("participation:budget_results", args=[m.slug, consultation.pk])
+    url = reverse("participation:budget_results", [m.slug, consultation.pk])
     assert_within_budget(client_for(), url, "Parc", "Piste", "Jardin")
 
 
@@ -164,7 +171,7 @@ def test_staff_add_a_project_through_the_form_and_a_bad_cost_is_a_400():
     m = town()
     actor = staff(m)
     consultation = budget(m, actor=actor, publish=False)
-    url = reverse("participation_staff:budget_projects", args=[m.slug, consultation.pk])
+    url = reverse("participation_staff:budget_projects", [m.slug, consultation.pk])
     client = client_for(actor)
     bad = client.post(url, {"title_fr": "Patinoire", "cost": "0", "original_language": "fr"})
     assert bad.status_code == 400
