@@ -46,6 +46,7 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     consultation_id = writer.reserve(Consultation, len(municipalities))
     phase_id = writer.reserve(Phase, 3 * len(municipalities))
     project_id = writer.reserve(BudgetProject, PROJECTS * len(municipalities))
+
     def key():  # a random UUID key, as the database column takes it
         value = uuid.UUID(int=rng.getrandbits(128), version=4)
         return value if writer.vendor == "postgresql" else value.hex

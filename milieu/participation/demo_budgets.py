@@ -29,7 +29,7 @@ from .results_budgets import compute
 DAY = timedelta(days=1)
 MODULE = "participation"
 
-BROSSARD = {
+BROSSARD: dict = {
     "town": "brossard",
     "title_fr": "Budget participatif 2027",
     "title_en": "Participatory budget 2027",
@@ -56,7 +56,8 @@ BROSSARD = {
         ("Bancs et ombre au parc Radisson", "Benches and shade in Radisson park", 60_000),
     ],
 }
-VILLE_MARIE = {
+BALLOTS = [(0, 3)] * 14 + [(1, 2)] * 11 + [(1, 3)] * 9 + [(2,)] * 4 + [(0, 1)] * 3
+VILLE_MARIE: dict = {
     "town": "ville-marie",
     "title_fr": "Budget participatif 2026",
     "title_en": "Participatory budget 2026",
@@ -70,8 +71,6 @@ VILLE_MARIE = {
         ("Halte pour cyclistes", "Cyclists' rest stop", 15_000),
         ("Boîtes à livres", "Book boxes", 4_000),
     ],
-    # each paper ballot: the positions of the projects chosen
-    "ballots": [(0, 3)] * 14 + [(1, 2)] * 11 + [(1, 3)] * 9 + [(2,)] * 4 + [(0, 1)] * 3,
 }
 
 
@@ -146,7 +145,7 @@ def load() -> list[str]:
         )
         if created:
             projects = list(consultation.budget_projects.order_by("position"))
-            for ballot in VILLE_MARIE["ballots"]:
+            for ballot in BALLOTS:  # each paper ballot: the positions of the projects chosen
                 vote = BudgetVote.objects.create(consultation=consultation)
                 BudgetVoteItem.objects.bulk_create(
                     [BudgetVoteItem(vote=vote, project=projects[i]) for i in ballot]

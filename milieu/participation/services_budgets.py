@@ -73,11 +73,14 @@ def _district(values: dict[str, Any], consultation: Consultation):
     wanted = values.get("district")
     if wanted in (None, ""):
         return None
-    wanted = getattr(wanted, "pk", wanted)
-    district = District.objects.filter(
-        pk=str(wanted) if str(wanted).isdigit() else None,
-        municipality_id=consultation.municipality_id,
-    ).first()
+    wanted = str(getattr(wanted, "pk", wanted))
+    district = (
+        District.objects.filter(
+            pk=int(wanted), municipality_id=consultation.municipality_id
+        ).first()
+        if wanted.isdigit()
+        else None
+    )
     if district is None:
         raise field_error("district", _("Choose one of the municipality's districts."))
     return district

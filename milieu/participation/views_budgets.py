@@ -76,9 +76,9 @@ def _shown(projects) -> list[BudgetProject]:
     """The projects with their title and description in the reader's language, and cost."""
     projects = list(projects)
     for project in projects:
-        project.title = project.translated("title")  # type: ignore[attr-defined]
-        project.description = project.translated("description")  # type: ignore[attr-defined]
-        project.cost_shown = money(project.cost)  # type: ignore[attr-defined]
+        project.title = project.translated("title")
+        project.description = project.translated("description")
+        project.cost_shown = money(project.cost)
     return projects
 
 
