@@ -911,6 +911,13 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         slug, idea = proposal_visits[i % len(proposal_visits)]
         return Call("GET", f"/fr/{slug}/participation/proposals/{idea}/")
 
+    # --- Participatory budgets: visitors read a town's budget (its projects, costs, the vote).
+    budgets = sorted((manifest.get("budgets") or {}).items())
+
+    def budget_page(i: int) -> Call:
+        slug, consultation_id = budgets[i % len(budgets)]
+        return Call("GET", f"/fr/{slug}/participation/budgets/{consultation_id}/")
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -1192,6 +1199,13 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             f"GET /api/v1/events?region={event_region}, anonymous",
             anonymous(f"/api/v1/events?region={event_region}", b'"items"'),
             skip=missing("events"),
+        ),
+        Scenario(
+            "budgets_page",
+            "page",
+            "GET /fr/<town>/participation/budgets/<id>/ (a budget's projects), anonymous",
+            budget_page if budgets else None,
+            skip=missing("budgets"),
         ),
         Scenario(
             "events_region_agenda_selector",
