@@ -45,7 +45,9 @@ def member(municipality, **kwargs):
     return citizen_of(municipality, **kwargs)
 
 
-def meeting(municipality, *, actor=None, publish: bool = True, starts_in=timedelta(days=7), **values):
+def meeting(
+    municipality, *, actor=None, publish: bool = True, starts_in=timedelta(days=7), **values
+):
     actor = actor or staff(municipality)
     values = {
         "title_fr": f"Séance {next(_numbers)}",
