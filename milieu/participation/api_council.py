@@ -42,7 +42,7 @@ QUESTION = BASE + "/questions/{question_id}"
 # --- Schemas ------------------------------------------------------------------------------------
 
 
-class DocumentOut(Schema):
+class CouncilDocumentOut(Schema):
     id: int
     title: str
     agenda_item_id: int | None
@@ -50,17 +50,17 @@ class DocumentOut(Schema):
     url: str = Field(..., description="The PDF, public once the meeting is published.")
 
 
-class AgendaItemOut(Schema):
+class CouncilAgendaItemOut(Schema):
     id: int
     position: int
     number: str
     title: str
     description: str
     question_count: int = Field(..., description="Questions submitted or answered on the item.")
-    documents: list[DocumentOut]
+    documents: list[CouncilDocumentOut]
 
 
-class MeetingSummaryOut(Schema):
+class CouncilMeetingSummaryOut(Schema):
     id: int
     kind: str
     title: str
@@ -73,32 +73,32 @@ class MeetingSummaryOut(Schema):
     url: str
 
 
-class MeetingOut(MeetingSummaryOut):
+class CouncilMeetingOut(CouncilMeetingSummaryOut):
     title_fr: str
     title_en: str
     title_es: str
     live_stream_url: str = Field(..., description="Given while the meeting is live, else empty.")
     questions_open: bool
-    agenda: list[AgendaItemOut]
+    agenda: list[CouncilAgendaItemOut]
     other_question_count: int = Field(..., description="Questions on other business.")
-    documents: list[DocumentOut] = Field(..., description="Documents of the whole meeting.")
+    documents: list[CouncilDocumentOut] = Field(..., description="Documents of the whole meeting.")
     minutes: str = Field(..., description="Plain text, paragraphs separated by a blank line.")
     minutes_published_at: datetime | None
 
 
-class MeetingPageOut(Schema):
-    items: list[MeetingSummaryOut]
+class CouncilMeetingPageOut(Schema):
+    items: list[CouncilMeetingSummaryOut]
     page: int
     pages: int
     count: int
 
 
-class MeetingListQuery(Schema):
+class CouncilMeetingListQuery(Schema):
     upcoming: bool = Field(True, description="The coming meetings (true) or the past ones.")
     page: int = Field(1, ge=1, le=10_000)
 
 
-class MeetingIn(Schema):
+class CouncilMeetingIn(Schema):
     kind: str = "regular"
     title_fr: str = ""
     title_en: str = ""
@@ -112,7 +112,7 @@ class MeetingIn(Schema):
     live_stream_url: str = ""
 
 
-class MeetingPatch(Schema):
+class CouncilMeetingPatch(Schema):
     kind: str | None = None
     title_fr: str | None = None
     title_en: str | None = None
@@ -124,23 +124,23 @@ class MeetingPatch(Schema):
     live_stream_url: str | None = None
 
 
-class AgendaItemIn(Schema):
+class CouncilAgendaItemIn(Schema):
     number: str = ""
     title: str
     description: str = ""
     position: int | None = None
 
 
-class MinutesIn(Schema):
+class CouncilMinutesIn(Schema):
     minutes: str
 
 
-class QuestionIn(Schema):
+class CouncilQuestionIn(Schema):
     agenda_item_id: int | None = Field(None, description="None: other business.")
     text: str = Field(..., description="At most 1000 characters.")
 
 
-class QuestionOut(Schema):
+class CouncilQuestionOut(Schema):
     id: int
     meeting_id: int
     agenda_item_id: int | None
@@ -152,22 +152,22 @@ class QuestionOut(Schema):
     rejection_reason: str
 
 
-class ReadQuestionOut(QuestionOut):
+class CouncilReadQuestionOut(CouncilQuestionOut):
     author_display_name: str
 
 
-class QuestionGroupOut(Schema):
+class CouncilQuestionGroupOut(Schema):
     agenda_item_id: int | None = Field(..., description="None: other business.")
     number: str
     title: str
-    questions: list[ReadQuestionOut]
+    questions: list[CouncilReadQuestionOut]
 
 
-class AnswerIn(Schema):
+class CouncilAnswerIn(Schema):
     answer: str
 
 
-class RejectIn(Schema):
+class CouncilRejectIn(Schema):
     reason: str
 
 
@@ -269,8 +269,8 @@ def _question_out(question: CitizenQuestion) -> dict:
 # --- Public reads -------------------------------------------------------------------------------
 
 
-@router.get(BASE + "/meetings", response={200: MeetingPageOut, **ERRORS}, auth=None)
-def meeting_list(request, slug: str, query: Query[MeetingListQuery]):
+@router.get(BASE + "/meetings", response={200: CouncilMeetingPageOut, **ERRORS}, auth=None)
+def meeting_list(request, slug: str, query: Query[CouncilMeetingListQuery]):
     """The council's coming meetings (the soonest first) or past ones (the latest first), 20 a
     page (public; staff also see drafts)."""
     page = selectors.meeting_page(
@@ -287,21 +287,21 @@ def meeting_list(request, slug: str, query: Query[MeetingListQuery]):
     }
 
 
-@router.get(MEETING, response={200: MeetingOut, **ERRORS}, auth=None)
+@router.get(MEETING, response={200: CouncilMeetingOut, **ERRORS}, auth=None)
 def meeting_get(request, slug: str, meeting_id: int):
     """A meeting with its agenda (and how many questions each item received), documents, the
     live stream's address while it is live, and its minutes once published."""
     return _full(request, _meeting(request, slug, meeting_id))
 
 
-@router.get(MEETING + "/agenda", response={200: list[AgendaItemOut], **ERRORS}, auth=None)
+@router.get(MEETING + "/agenda", response={200: list[CouncilAgendaItemOut], **ERRORS}, auth=None)
 def agenda(request, slug: str, meeting_id: int):
     """The meeting's agenda items in order, with their documents and question counts."""
     meeting = _meeting(request, slug, meeting_id)
     return _items(request, meeting, selectors.question_counts(meeting))
 
 
-@router.get(MEETING + "/documents", response={200: list[DocumentOut], **ERRORS}, auth=None)
+@router.get(MEETING + "/documents", response={200: list[CouncilDocumentOut], **ERRORS}, auth=None)
 def document_list(request, slug: str, meeting_id: int):
     """Every document of the meeting (PDF), those of the agenda items included."""
     meeting = _meeting(request, slug, meeting_id)
@@ -311,8 +311,10 @@ def document_list(request, slug: str, meeting_id: int):
 # --- Residents' questions -----------------------------------------------------------------------
 
 
-@router.post(MEETING + "/questions", response={201: QuestionOut, **ERRORS})
-def question_submit(request: AuthenticatedRequest, slug: str, meeting_id: int, payload: QuestionIn):
+@router.post(MEETING + "/questions", response={201: CouncilQuestionOut, **ERRORS})
+def question_submit(
+    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: CouncilQuestionIn
+):
     """Send a question to the council (verified residents of the municipality, while questions
     are open; at most 3 per person and meeting: 409 `limit`; closed: 403 `closed`)."""
     meeting = _meeting(request, slug, meeting_id)
@@ -325,7 +327,7 @@ def question_submit(request: AuthenticatedRequest, slug: str, meeting_id: int, p
     return Status(201, _question_out(question))
 
 
-@router.get(MEETING + "/my-questions", response={200: list[QuestionOut], **ERRORS})
+@router.get(MEETING + "/my-questions", response={200: list[CouncilQuestionOut], **ERRORS})
 def my_questions(request: AuthenticatedRequest, slug: str, meeting_id: int):
     """My questions for the meeting, withdrawn ones included."""
     return [
@@ -334,14 +336,14 @@ def my_questions(request: AuthenticatedRequest, slug: str, meeting_id: int):
     ]
 
 
-@router.post(QUESTION + "/withdraw", response={200: QuestionOut, **ERRORS})
+@router.post(QUESTION + "/withdraw", response={200: CouncilQuestionOut, **ERRORS})
 def question_withdraw(request: AuthenticatedRequest, slug: str, question_id: int):
     """Withdraw my question before questions close (another person's is not found)."""
     question = _question(request, slug, question_id)
     return _question_out(services.question_withdraw(actor=request.user, question=question))
 
 
-@router.get(MEETING + "/questions", response={200: list[QuestionGroupOut], **ERRORS})
+@router.get(MEETING + "/questions", response={200: list[CouncilQuestionGroupOut], **ERRORS})
 def questions_by_item(request: AuthenticatedRequest, slug: str, meeting_id: int):
     """The residents' questions grouped by agenda item (other business last), with their
     authors' display names: elected officials and staff of the municipality, with MFA."""
@@ -365,8 +367,8 @@ def questions_by_item(request: AuthenticatedRequest, slug: str, meeting_id: int)
 # --- Staff --------------------------------------------------------------------------------------
 
 
-@router.post(BASE + "/meetings", response={201: MeetingOut, **ERRORS})
-def meeting_create(request: AuthenticatedRequest, slug: str, payload: MeetingIn):
+@router.post(BASE + "/meetings", response={201: CouncilMeetingOut, **ERRORS})
+def meeting_create(request: AuthenticatedRequest, slug: str, payload: CouncilMeetingIn):
     """Announce a meeting, as a draft (the municipality's staff, with MFA)."""
     meeting = services.meeting_create(
         actor=request.user, municipality=_municipality(slug), values=payload.dict()
@@ -374,9 +376,9 @@ def meeting_create(request: AuthenticatedRequest, slug: str, payload: MeetingIn)
     return Status(201, _full(request, _meeting(request, slug, meeting.pk)))
 
 
-@router.patch(MEETING, response={200: MeetingOut, **ERRORS})
+@router.patch(MEETING, response={200: CouncilMeetingOut, **ERRORS})
 def meeting_update(
-    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: MeetingPatch
+    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: CouncilMeetingPatch
 ):
     """Change a meeting; only the fields given change (a new start moves the close of
     questions with it unless it is given too)."""
@@ -386,22 +388,24 @@ def meeting_update(
     return _full(request, _meeting(request, slug, meeting_id))
 
 
-@router.post(MEETING + "/publish", response={200: MeetingOut, **ERRORS})
+@router.post(MEETING + "/publish", response={200: CouncilMeetingOut, **ERRORS})
 def meeting_publish(request: AuthenticatedRequest, slug: str, meeting_id: int):
     """Publish a draft: the public sees it and residents may send questions."""
     services.meeting_publish(actor=request.user, meeting=_meeting(request, slug, meeting_id))
     return _full(request, _meeting(request, slug, meeting_id))
 
 
-@router.post(MEETING + "/held", response={200: MeetingOut, **ERRORS})
+@router.post(MEETING + "/held", response={200: CouncilMeetingOut, **ERRORS})
 def meeting_held(request: AuthenticatedRequest, slug: str, meeting_id: int):
     """Mark a published meeting that has started as held."""
     services.meeting_mark_held(actor=request.user, meeting=_meeting(request, slug, meeting_id))
     return _full(request, _meeting(request, slug, meeting_id))
 
 
-@router.post(MEETING + "/minutes", response={200: MeetingOut, **ERRORS})
-def minutes_publish(request: AuthenticatedRequest, slug: str, meeting_id: int, payload: MinutesIn):
+@router.post(MEETING + "/minutes", response={200: CouncilMeetingOut, **ERRORS})
+def minutes_publish(
+    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: CouncilMinutesIn
+):
     """Publish (or correct) the minutes of a held meeting; those who asked a question are told
     the first time."""
     services.minutes_publish(
@@ -410,9 +414,9 @@ def minutes_publish(request: AuthenticatedRequest, slug: str, meeting_id: int, p
     return _full(request, _meeting(request, slug, meeting_id))
 
 
-@router.post(MEETING + "/agenda", response={201: AgendaItemOut, **ERRORS})
+@router.post(MEETING + "/agenda", response={201: CouncilAgendaItemOut, **ERRORS})
 def agenda_item_add(
-    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: AgendaItemIn
+    request: AuthenticatedRequest, slug: str, meeting_id: int, payload: CouncilAgendaItemIn
 ):
     """Add an item to the agenda (at the end unless `position` is given)."""
     meeting = _meeting(request, slug, meeting_id)
@@ -433,16 +437,20 @@ def agenda_item_add(
     )
 
 
-@router.post(QUESTION + "/answer", response={200: ReadQuestionOut, **ERRORS})
-def question_answer(request: AuthenticatedRequest, slug: str, question_id: int, payload: AnswerIn):
+@router.post(QUESTION + "/answer", response={200: CouncilReadQuestionOut, **ERRORS})
+def question_answer(
+    request: AuthenticatedRequest, slug: str, question_id: int, payload: CouncilAnswerIn
+):
     """Answer a resident's question (staff)."""
     question = _question(request, slug, question_id)
     done = services.question_answer(actor=request.user, question=question, answer=payload.answer)
     return {**_question_out(done), "author_display_name": question.author.display_name}
 
 
-@router.post(QUESTION + "/reject", response={200: ReadQuestionOut, **ERRORS})
-def question_reject(request: AuthenticatedRequest, slug: str, question_id: int, payload: RejectIn):
+@router.post(QUESTION + "/reject", response={200: CouncilReadQuestionOut, **ERRORS})
+def question_reject(
+    request: AuthenticatedRequest, slug: str, question_id: int, payload: CouncilRejectIn
+):
     """Set a question aside, with the reason its author reads (staff)."""
     question = _question(request, slug, question_id)
     done = services.question_reject(actor=request.user, question=question, reason=payload.reason)

@@ -260,7 +260,7 @@ def minutes_publish(*, actor, meeting: Meeting, minutes: str) -> Meeting:
 
 
 def _validate_item(values: dict[str, Any]) -> dict[str, Any]:
-    clean = {
+    clean: dict[str, Any] = {
         "number": _text(values, "number", 12),
         "title": _text(values, "title", 300, required=True),
         "description": _text(values, "description", 5000),
@@ -358,7 +358,8 @@ def document_delete(*, actor, document: MeetingDocument) -> None:
     _manage(actor, document.meeting.municipality)
     storage, name = document.file.storage, document.file.name
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _item_of(meeting: Meeting, agenda_item: AgendaItem | int | str | None) -> AgendaItem | None:
