@@ -29,6 +29,9 @@ PAGE_SIZE = 20
 LIVE_BEFORE = timedelta(minutes=15)  # the live stream's link shows this long before the start
 LIVE_AFTER = timedelta(hours=4)  # and until this long after it
 PUBLIC_STATUSES = (MeetingStatus.PUBLISHED, MeetingStatus.HELD, MeetingStatus.CANCELLED)
+CALENDAR_DURATION = timedelta(hours=3)
+CALENDAR_PAST = timedelta(days=90)
+CALENDAR_LIMIT = 200
 COUNTED = (QuestionStatus.SUBMITTED, QuestionStatus.ANSWERED)
 
 
@@ -158,4 +161,19 @@ def live_now(meeting: Meeting, now=None) -> bool:
         meeting.live_stream_url
         and meeting.status == MeetingStatus.PUBLISHED
         and meeting.starts_at - LIVE_BEFORE <= now <= meeting.starts_at + LIVE_AFTER
+    )
+
+
+def calendar_meetings(municipality, now=None) -> list[Meeting]:
+    """The public meetings of the last 90 days and to come, for the iCalendar feed."""
+    now = now or timezone.now()
+    return list(
+        Meeting.objects.filter(
+            municipality=municipality,
+            status__in=PUBLIC_STATUSES,
+            published_at__isnull=False,
+            starts_at__gte=now - CALENDAR_PAST,
+        )
+        .select_related("municipality")
+        .order_by("starts_at", "pk")[:CALENDAR_LIMIT]
     )

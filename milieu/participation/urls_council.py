@@ -8,6 +8,7 @@ app_name = "council"
 
 urlpatterns = [
     path("", views.meetings, name="meetings"),
+    path("calendar.ics", views.calendar, name="calendar"),
     path("<int:meeting_id>/", views.meeting, name="meeting"),
     path("<int:meeting_id>/ask/", views.ask, name="ask"),
     path("<int:meeting_id>/questions/", views.questions, name="questions"),

@@ -182,6 +182,39 @@ def withdraw(request: AuthenticatedRequest, question_id: int) -> HttpResponse:
 @require_GET
 @municipality_view
 @module_required(MODULE)
+def calendar(request: MilieuRequest) -> HttpResponse:
+    """The council's coming meetings (and those of the last 90 days) as an iCalendar feed
+    (RFC 5545): one VEVENT per public meeting, of three hours unless the council says more."""
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
+    from milieu.events.calendar import uid_host
+
+    municipality = request.municipality
+    feed = Calendar()
+    feed.add("prodid", "-//Milieu//Council meetings//FR")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{municipality.name} — {_('Council meetings')}")
+    for found in selectors.calendar_meetings(municipality):
+        entry = VEvent()
+        entry.add("uid", f"council-meeting-{found.pk}@{uid_host()}")
+        entry.add("dtstamp", found.updated_at)
+        entry.add("dtstart", found.starts_at)
+        entry.add("dtend", found.starts_at + selectors.CALENDAR_DURATION)
+        entry.add("summary", found.title)
+        if found.place:
+            entry.add("location", found.place)
+        entry.add("url", request.build_absolute_uri(meeting_url(found)))
+        entry.add("status", "CANCELLED" if found.status == "cancelled" else "CONFIRMED")
+        feed.add_component(entry)
+    response = HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="council.ics"'
+    return response
+
+
+@require_GET
+@municipality_view
+@module_required(MODULE)
 def document(request: MilieuRequest, meeting_id: int, document_id: int) -> FileResponse:
     """A meeting's PDF: public once the meeting is, the staff's before."""
     try:

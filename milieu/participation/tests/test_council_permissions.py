@@ -139,6 +139,7 @@ MEETING_FORM = {
 
 OPERATIONS = [
     Op("council:meetings", "GET", everyone()),
+    Op("council:calendar", "GET", everyone()),
     Op("council:meeting", "GET", everyone(), args=_sitting),
     Op("council:meeting", "GET", staff_only(), args=lambda w: [w.draft.pk], label="draft"),
     Op(

@@ -203,3 +203,16 @@ def test_the_demo_loads_twice_to_the_same_rows():
     ) == counts
     past = Meeting.objects.get(municipality__slug="ville-marie")
     assert past.status == "held" and len(past.minutes_paragraphs()) == 5
+
+
+def test_the_calendar_feed_has_the_public_meetings_only():
+    here = town()
+    officer = staff(here)
+    sitting = meeting(here, actor=officer, title_fr="Séance publique")
+    meeting(here, actor=officer, publish=False, title_fr="Séance brouillon")
+    response = client_for().get(reverse("council:calendar", args=[here.slug]))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    body = response.content.decode()
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:council-meeting-{sitting.pk}@" in body
+    assert "Séance publique" in body and "brouillon" not in body
