@@ -108,9 +108,13 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Municipal staff")
     ADMIN = "admin", _("Municipal administrator")
     CONSORTIUM_ADMIN = "consortium_admin", _("Consortium administrator")
+    ELECTED = "elected", _("Elected official")
 
 
-MUNICIPAL_ROLES = [Role.ORGANISATION_MANAGER, Role.MERCHANT, Role.STAFF, Role.ADMIN]
+MUNICIPAL_ROLES = [Role.ORGANISATION_MANAGER, Role.MERCHANT, Role.STAFF, Role.ADMIN, Role.ELECTED]
+# The roles that manage a municipality's services. An elected official is not staff: they read
+# what residents ask the council (with MFA, like staff: `holds_any_staff_role`) but manage
+# nothing; apps that let them read something ask for `Role.ELECTED` by name.
 STAFF_ROLES = {Role.STAFF, Role.ADMIN}
 
 

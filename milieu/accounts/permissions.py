@@ -53,13 +53,20 @@ def is_member(user, municipality) -> bool:
 
 
 def holds_any_staff_role(user) -> bool:
-    """Staff anywhere (municipal staff, admin, consortium admin): MFA is mandatory for them."""
+    """Staff anywhere (municipal staff, admin, consortium admin) or an elected official (who
+    reads what residents write to the council): MFA is mandatory for them. Being one grants no
+    power by itself: each permission names the roles it accepts."""
     if not user.is_authenticated:
         return False
     return any(
-        role in {Role.STAFF, Role.ADMIN, Role.CONSORTIUM_ADMIN}
+        role in {Role.STAFF, Role.ADMIN, Role.CONSORTIUM_ADMIN, Role.ELECTED}
         for role, _m, _r in _active_roles(user)
     )
+
+
+@rules.predicate
+def is_elected_official(user, municipality) -> bool:
+    return has_role(user, Role.ELECTED, municipality)
 
 
 can_manage_roles = (is_municipal_admin | is_consortium_admin_of) & has_mfa
