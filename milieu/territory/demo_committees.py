@@ -1,0 +1,5 @@
+"""Demo committees (filled in below)."""
+
+
+def load() -> list[str]:
+    return []
