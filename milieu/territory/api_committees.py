@@ -152,7 +152,7 @@ def _fresh(motion: Motion) -> Motion:
 def list_committees(request: MilieuRequest, region: str):
     """The region's committees, by name, with their open seats."""
     found = committees.committee_list(region=selectors.region_get(slug=region))
-    return [_committee_out(committee, committee.open_seats) for committee in found]
+    return [_committee_out(committee, committee.open_seats) for committee in found]  # type: ignore[attr-defined]
 
 
 @router.post(BASE, response={201: CommitteeOut, **ERRORS}, auth=django_auth)

@@ -3,6 +3,7 @@ real populations of Idées collectives; and every refusal leaving the database a
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from milieu.accounts.models import Role, RoleAssignment
 from milieu.accounts.tests.factories import citizen_of, with_role
@@ -21,6 +22,14 @@ from .committees_factories import committee, consortium_admin, csv_rows, idees_c
 from .committees_factories import small_region as make_region
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (French is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 NO_SIDE = ("brossard", "chateauguay", "saint-constant")
 
