@@ -11,13 +11,14 @@ class TerritoryConfig(AppConfig):
         from milieu.core import bench, demo, modules
 
         from . import bench as territory_bench
-        from . import demo as territory_demo
         from . import (
+            bench_committees,
             demo_committees,
             permissions,  # noqa: F401  (registers the rules)
             permissions_committees,  # noqa: F401  (registers the committees' rules)
             signals,  # noqa: F401  (keeps the municipality cache true)
         )
+        from . import demo as territory_demo
 
         modules.register(
             modules.Module(
@@ -31,6 +32,7 @@ class TerritoryConfig(AppConfig):
         demo.register("territory", territory_demo.load, order=10)
         bench.register("territory", territory_bench.generate, order=10)
         demo.register("committees", demo_committees.load, order=35)
+        bench.register("committees", bench_committees.generate, order=25)
         self._register_topic()
 
     @staticmethod

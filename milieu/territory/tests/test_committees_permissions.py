@@ -98,7 +98,10 @@ def _snapshot():
 
 
 def _create(w: World):
-    return reverse("committees:create", args=[w.region.slug]), {"name": "Nouveau comité"}
+    return reverse("committees:create", args=[w.region.slug]), {
+        "name": "Nouveau comité",
+        "language": "fr",
+    }
 
 
 def _assign(w: World):
