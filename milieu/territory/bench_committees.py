@@ -106,7 +106,8 @@ def generate(ctx: BenchContext) -> dict[str, int]:
             )
             numbers[committee.slug] = [m.number for m in motions]
             for motion in motions:
-                opened, closed = motion.created_at, motion.closed_at
+                opened = motion.created_at
+                closed = motion.closed_at or opened
                 cast = [
                     MotionVote(
                         motion=motion,
