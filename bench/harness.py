@@ -918,9 +918,50 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         slug, consultation_id = budgets[i % len(budgets)]
         return Call("GET", f"/fr/{slug}/participation/budgets/{consultation_id}/")
 
+    # --- Committees: visitors read a region's committee page (its members and latest motions)
+    # and a motion's results (each municipality's vote and weight), the motions in turn.
+    committee_regions = manifest.get("committees") or {}
+    committee_region = REGION if REGION in committee_regions else next(iter(committee_regions), "")
+    committee_motions = [
+        (slug, number)
+        for slug, numbers in sorted(
+            (committee_regions.get(committee_region) or {}).get("committees", {}).items()
+        )
+        for number in numbers
+    ]
+
+    committee_slugs = sorted({slug for slug, _number in committee_motions})
+
+    def committee_page(i: int) -> Call:
+        slug = committee_slugs[i % len(committee_slugs)]
+        return Call("GET", f"/fr/regions/{committee_region}/committees/{slug}/")
+
+    def motion_page(i: int) -> Call:
+        slug, number = committee_motions[i % len(committee_motions)]
+        return Call(
+            "GET",
+            f"/fr/regions/{committee_region}/committees/{slug}/motions/{number}/",
+            must_contain=b"<table",
+        )
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
+        Scenario(
+            "committees_committee_page",
+            "page",
+            "GET /fr/regions/<region>/committees/<slug>/ (members, latest motions), anonymous",
+            committee_page if committee_motions else None,
+            skip=missing("committees") or (None if committee_motions else "no committee motion"),
+        ),
+        Scenario(
+            "committees_motion_page",
+            "page",
+            "GET /fr/regions/<region>/committees/<slug>/motions/<n>/ (each round's votes and "
+            "weights), anonymous, the motions in turn",
+            motion_page if committee_motions else None,
+            skip=missing("committees") or (None if committee_motions else "no committee motion"),
+        ),
         Scenario(
             "municipality_home",
             "page",

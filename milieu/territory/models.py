@@ -143,3 +143,6 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+from .models_committees import *  # noqa: E402, F403
