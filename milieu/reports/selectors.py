@@ -201,6 +201,31 @@ def reports_by_ids(*, municipality, ids: Iterable[int]) -> list[Report]:
     )
 
 
+def reports_open311(
+    *,
+    municipality,
+    codes: Iterable[str] = (),
+    statuses: Iterable[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 1000,
+) -> list[Report]:
+    """What `GET requests` lists (Open311): the municipality's reports, newest first, of the
+    service codes given (all without), the statuses given, requested from `start` (inclusive)
+    to `end` (exclusive); at most `limit`."""
+    reports = _reports(municipality).defer(*PUBLIC_DEFERRED)
+    codes = [str(code)[:60] for code in codes]
+    if codes:
+        reports = reports.filter(category__code__in=codes)
+    if statuses is not None:
+        reports = reports.filter(status__in=list(statuses))
+    if start is not None:
+        reports = reports.filter(requested_at__gte=start)
+    if end is not None:
+        reports = reports.filter(requested_at__lt=end)
+    return list(reports.order_by(*ORDER)[: max(0, limit)])
+
+
 def report_by_token(*, municipality, token: str) -> Report | None:
     token = str(token or "")
     if not 10 <= len(token) <= 40:
