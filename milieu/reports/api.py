@@ -116,7 +116,6 @@ def _report(request, report: Report, *, private: bool | None = None, photos: int
         "address": report.address,
         "latitude": report.latitude,
         "longitude": report.longitude,
-        "attributes": report.attributes,
         "public_note": report.public_note,
         "department": report.department.name if report.department else None,
         "duplicate_of": report.duplicate_of_id,
@@ -130,6 +129,7 @@ def _report(request, report: Report, *, private: bool | None = None, photos: int
                 "contact_email": report.contact_email,
                 "source": report.source,
                 "photo_count": photos,
+                "attributes": report.attributes,
             }
             if private
             else None
@@ -226,6 +226,8 @@ def report_nearby(request, slug: str, category: str, lat: float, lng: float):
     problem may already be reported. The point is not kept."""
     municipality = _municipality(slug)
     chosen = _category_filter(municipality, category)
+    if chosen is None:
+        raise _invalid("category", _("Choose a category."))
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise _invalid("lat", _("Give a valid latitude and longitude."))
     found = selectors.nearby_open_reports(

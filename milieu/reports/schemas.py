@@ -63,6 +63,9 @@ class ReportPrivateOut(Schema):
     contact_email: str
     source: str = Field(..., description="`web`, `api` or `open311`.")
     photo_count: int
+    attributes: dict[str, Any] = Field(
+        ..., description="The answers to the extra questions (free text may say who wrote it)."
+    )
 
 
 class ReportOut(Schema):
@@ -77,7 +80,6 @@ class ReportOut(Schema):
     address: str
     latitude: float | None
     longitude: float | None
-    attributes: dict[str, Any]
     public_note: str = Field(..., description="The municipality's last word to the public.")
     department: str | None
     duplicate_of: int | None

@@ -107,6 +107,7 @@ def test_the_reporter_and_the_staff_see_the_private_part(world):
         "contact_email": SECRET,
         "source": "web",
         "photo_count": 0,
+        "attributes": {"size": "small", "depth": 3},
     }
     _status, theirs = call(world["clerk"], "GET", path)
     assert theirs["private"]["mine"] is False
@@ -191,7 +192,7 @@ def test_a_member_files_a_report(world):
     assert status == 201
     created = Report.objects.get(pk=body["id"])
     assert (created.reporter, created.source) == (person, "api")
-    assert body["attributes"] == {"size": "large", "depth": 10}
+    assert body["private"]["attributes"] == {"size": "large", "depth": 10}
     assert body["private"]["mine"] is True
 
 
