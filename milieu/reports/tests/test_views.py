@@ -306,7 +306,9 @@ def test_the_reporter_and_staff_see_the_photos_others_do_not():
         assert answer["Content-Type"] == "image/jpeg"
         assert answer["Cache-Control"] == "private, max-age=3600"
     for actor in (f.member(here), f.member(there), f.staff(there)):
-        assert photo_url not in client_for(actor).get(url("report", here, report.pk)).content.decode()
+        assert (
+            photo_url not in client_for(actor).get(url("report", here, report.pk)).content.decode()
+        )
         assert client_for(actor).get(photo_url).status_code == 404
     assert client_for(None).get(photo_url).status_code == 302
 
