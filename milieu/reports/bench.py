@@ -84,7 +84,8 @@ def generate(context: BenchContext) -> dict[str, int]:
 
     department_first = writer.reserve(Department, len(DEPARTMENTS) * len(municipalities))
     category_first = writer.reserve(ServiceCategory, len(CATEGORIES) * len(municipalities))
-    departments, categories = [], []
+    departments: list[tuple] = []
+    categories: list[tuple] = []
     category_ids: dict[int, list[tuple[int, int]]] = {}
     for index, municipality in enumerate(municipalities):
         mid = municipality["id"]
@@ -123,7 +124,8 @@ def generate(context: BenchContext) -> dict[str, int]:
         plans.append((municipality, residents, count))
     total = sum(count for _m, _r, count in plans)
     report_first = writer.reserve(Report, total)
-    reports, updates = [], []
+    reports: list[tuple] = []
+    updates: list[tuple] = []
     manifest_towns: dict[str, dict[str, Any]] = {}
     pk = report_first
     for municipality, residents, count in plans:

@@ -349,24 +349,14 @@ def _keys_page(
             "new_key": new_key,
             "created": created,
             "error": error,
-            "endpoint": request.build_absolute_uri(reverse("open311:requests"))
-            if _has_route("open311:requests")
-            else "",
+            "endpoint": request.build_absolute_uri(
+                reverse("open311:requests", kwargs={"fmt": "json"})
+            ),
         },
         status=status,
     )
     add_never_cache_headers(response)
     return response
-
-
-def _has_route(name: str) -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 @require_http_methods(["GET", "POST"])
