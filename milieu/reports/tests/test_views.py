@@ -352,3 +352,66 @@ def test_the_pages_render_in_three_languages(language):
         response = client.get(page)
         assert response.status_code == 200, page
         assert f'<html lang="{language}"' in response.content.decode()
+
+
+# --- Who may open each public page --------------------------------------------------------------
+
+LOGIN = "login"
+PUBLIC_MATRIX = {
+    # page: outcome for anonymous, citizen (the reporter), citizen_other, staff, staff_other
+    "home": (200, 200, 200, 200, 200),
+    "report_new": (LOGIN, 200, 403, 200, 403),
+    "mine": (LOGIN, 200, 200, 200, 200),
+    "report": (200, 200, 200, 200, 200),
+    "photo": (LOGIN, 200, 404, 200, 404),
+}
+
+
+@pytest.mark.parametrize("page", list(PUBLIC_MATRIX))
+def test_every_kind_of_reader_gets_the_expected_answer_on_each_public_page(page):
+    here, there = f.town(), f.town()
+    reporter, report = _report_with_photo(here)
+    photo = report.photos.get()
+    args = {"report": [report.pk], "photo": [report.pk, photo.pk]}.get(page, [])
+    actors = (None, reporter, f.member(there), f.staff(here), f.staff(there))
+    before = (Report.objects.count(), ReportPhoto.objects.count())
+    for actor, expected in zip(actors, PUBLIC_MATRIX[page], strict=True):
+        response = client_for(actor).get(url(page, here, *args))
+        if expected == LOGIN:
+            assert response.status_code == 302 and "/login/" in response["Location"], actor
+        else:
+            assert response.status_code == expected, (page, actor)
+    assert (Report.objects.count(), ReportPhoto.objects.count()) == before
+
+
+def test_filing_is_refused_to_every_reader_but_the_towns_members_and_nothing_is_saved():
+    here, there = f.town(), f.town()
+    pothole = f.category(here)
+    for actor, expected in ((None, 302), (f.member(there), 403), (f.staff(there), 403)):
+        response = client_for(actor).post(url("report_new", here), form_data(pothole))
+        assert response.status_code == expected
+    assert Report.objects.count() == 0
+    assert (
+        client_for(f.staff(here)).post(url("report_new", here), form_data(pothole)).status_code
+        == 302
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "es"])
+def test_the_staff_pages_render_in_three_languages(language):
+    here = f.town()
+    officer = f.staff(here)
+    report = f.report(here)
+    with translation.override(language):
+        pages = [
+            reverse("reports_staff:queue", args=[here.slug]),
+            reverse("reports_staff:report", args=[here.slug, report.pk]),
+            reverse("reports_staff:categories", args=[here.slug]),
+            reverse("reports_staff:category_edit", args=[here.slug, report.category_id]),
+            reverse("reports_staff:keys", args=[here.slug]),
+        ]
+    client = client_for(officer)
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert f'<html lang="{language}"' in response.content.decode()
