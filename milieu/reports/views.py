@@ -97,7 +97,7 @@ def home(request: MilieuRequest) -> HttpResponse:
         recent, next_cursor = [], None
     mine: list[Report] = []
     if request.user.is_authenticated:
-        mine = list(selectors.reports_of(user=request.user, cursor=None)[0][:HOME_MINE])
+        mine = selectors.reports_of(user=request.user, cursor=None, limit=HOME_MINE)[0]
     template = "reports/home.html"
     if request.htmx and cursor:
         template += "#recent"
