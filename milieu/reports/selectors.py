@@ -190,7 +190,8 @@ def reports_of(
     """The reports a person filed, in every municipality, newest first."""
     if not user.is_authenticated:
         return [], None
-    return keyset_page(_reports().filter(reporter=user), ORDER, cursor, _limit(limit))
+    reports = _reports().select_related("reporter").filter(reporter=user)
+    return keyset_page(reports, ORDER, cursor, _limit(limit))
 
 
 def reports_by_ids(*, municipality, ids: Iterable[int]) -> list[Report]:
