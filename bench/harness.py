@@ -525,6 +525,9 @@ def setup_accounts(
     volunteering = (manifest.get("volunteering") or {}).get("towns") or {}
     emails += [email for town in volunteering.values() for email, _id in town["opportunities"]]
     emails += [email for town in volunteering.values() for email in town["volunteers"]]
+    # The staff (with MFA) who read their town's queue of problem reports.
+    reports = (manifest.get("reports") or {}).get("towns") or {}
+    emails += [town["staff"] for town in reports.values() if town.get("staff")]
     request: dict[str, Any] = {"sessions": sorted(set(emails))}
     # Pages whose URLs are known by name only (their module may be newer than the harness).
     request["paths"] = {name: sorted(accounts_manifest["residents"]) for name in NAMED_PAGES}
@@ -942,6 +945,27 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET",
             f"/fr/regions/{committee_region}/committees/{slug}/motions/{number}/",
             must_contain=b"<table",
+
+    # --- Problem reports: visitors read a town's recent reports; its staff read the queue of
+    # open reports (the first page of each).
+    report_towns = sorted(((manifest.get("reports") or {}).get("towns") or {}).items())
+    report_staff = [
+        (town["staff"], slug)
+        for slug, town in report_towns
+        if town.get("staff") in accounts.cookies
+    ]
+
+    def reports_list(i: int) -> Call:
+        slug, _town = report_towns[i % len(report_towns)]
+        return Call("GET", f"/fr/{slug}/reports/", must_contain=b"report-list")
+
+    def reports_queue(i: int) -> Call:
+        email, slug = report_staff[i % len(report_staff)]
+        return Call(
+            "GET",
+            f"/fr/{slug}/staff/reports/",
+            accounts.headers(email),
+            must_contain=b"report-list",
         )
 
     home = ANONYMOUS_MUNICIPALITY
@@ -1196,6 +1220,21 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             suggested_volunteers if recruiting else None,
             skip=missing("volunteering")
             or (None if recruiting else "no opportunity with volunteers to suggest"),
+        ),
+        Scenario(
+            "reports_public_list",
+            "page",
+            "GET /fr/<town>/reports/ (the recent reports, the towns in turn), anonymous",
+            reports_list if report_towns else None,
+            skip=missing("reports"),
+        ),
+        Scenario(
+            "reports_staff_queue",
+            "page",
+            "GET /fr/<town>/staff/reports/ (the open reports), the town's staff with MFA",
+            reports_queue if report_staff else None,
+            who=lambda i: report_staff[i % len(report_staff)][0],
+            skip=missing("reports") or (None if report_staff else "no staff for the reports"),
         ),
         Scenario(
             "events_region_agenda",
