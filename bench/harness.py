@@ -945,6 +945,7 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET",
             f"/fr/regions/{committee_region}/committees/{slug}/motions/{number}/",
             must_contain=b"<table",
+        )
 
     # --- Problem reports: visitors read a town's recent reports; its staff read the queue of
     # open reports (the first page of each).
