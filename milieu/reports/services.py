@@ -594,8 +594,16 @@ def report_link(report: Report) -> tuple[str, dict[str, Any]]:
 
 def _tell_reporter(report: Report, update: ReportUpdate) -> None:
     """Tell the reporter (an account that is not the author) of a public change, in their
-    language, once the transaction commits."""
-    if report.reporter_id is None or report.reporter_id == update.author_id:
+    language, once the transaction commits; a report filed without an account through Open311
+    gets an email at its contact address instead."""
+    if report.reporter_id is None:
+        if report.contact_email:
+            from .tasks import email_contact
+
+            update_id = update.pk
+            transaction.on_commit(lambda: email_contact.enqueue(update_id=update_id))
+        return
+    if report.reporter_id == update.author_id:
         return
     number, category = report.pk, report.category
     status = ReportStatus(report.status)

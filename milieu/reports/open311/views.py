@@ -21,6 +21,7 @@ XML, over the same selectors and services as the pages and the API.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -59,12 +60,16 @@ class Open311Error(Exception):
 # --- Rendering ----------------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry (control characters other than tab and line breaks).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _element(parent: ET.Element, name: str, value: Any) -> None:

@@ -477,3 +477,11 @@ def test_other_methods_are_refused(world):
     assert response.status_code == 405
     response = Client().post(f"{BASE}/services.json", {"jurisdiction_id": "brossard-311"})
     assert response.status_code == 405
+
+
+def test_xml_stays_well_formed_with_control_characters(world):
+    filed = world["report"]
+    Report.objects.filter(pk=filed.pk).update(description="Trou\x0bprofond\x1f")
+    response = get(f"requests/{filed.pk}", "xml", jurisdiction_id="brossard-311")
+    rows = xml_rows(parse(response, "xml"), "service_requests", "request")
+    assert rows[0]["description"] == "Trouprofond"

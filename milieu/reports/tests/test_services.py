@@ -6,6 +6,8 @@ Open311 keys."""
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 
 from milieu.core.errors import ApplicationError, Conflict, PermissionDenied, RateLimited
@@ -518,3 +520,42 @@ def test_a_near_point_is_in_range():
     city = town()
     filed = report(city, at=offset((city.latitude, city.longitude), north_m=30_000))
     assert filed.pk
+
+
+def test_an_open311_report_without_account_is_emailed_its_public_steps(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    city = town()
+    clerk = staff(city)
+    pothole = category(city, actor=clerk, name_fr="Nid-de-poule")
+    client, _key = services.open311_client_create(actor=clerk, municipality=city, name="App")
+    filed = services.report_create(
+        actor=AnonymousUser(),
+        municipality=city,
+        values={
+            "category": pothole.code,
+            "description": "Trou",
+            "latitude": city.latitude,
+            "longitude": city.longitude,
+            "contact_email": "app.user@example.org",
+        },
+        client=client,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_add_note(actor=clerk, report=filed, note="Interne", internal=True)
+        services.report_set_status(
+            actor=clerk, report=filed, status=ReportStatus.CLOSED_FIXED, note="Réparé."
+        )
+    [message] = mailoutbox
+    assert message.to == ["app.user@example.org"]
+    with translation.override("fr"):
+        expected = gettext("Your report #%(number)s (%(category)s) in %(town)s") % {
+            "number": filed.pk,
+            "category": "Nid-de-poule",
+            "town": city.name,
+        }
+    assert message.subject == expected
+    assert "Réparé." in message.body
+    assert "Interne" not in message.body
