@@ -47,7 +47,7 @@ DAY = timedelta(days=1)
 STAFF = "employe.brossard@demo.milieu.test"
 NEIGHBOURS = 24
 
-LIBRARY = {
+LIBRARY: dict[str, Any] = {
     "town": "brossard",
     "title_fr": "Nouvelles heures de la bibliothèque",
     "title_en": "The library's new hours",
@@ -110,7 +110,7 @@ LIBRARY = {
         },
     ],
 }
-DOG_PARK = {
+DOG_PARK: dict[str, Any] = {
     "town": "brossard",
     "title_fr": "Aménagement du parc canin",
     "title_en": "The dog park's layout",
@@ -149,7 +149,7 @@ DOG_PARK = {
         },
     ],
 }
-TRANSPORT = {
+TRANSPORT: dict[str, Any] = {
     "town": "ville-marie",
     "title_fr": "Transport collectif vers Rouyn-Noranda",
     "title_en": "Public transport to Rouyn-Noranda",
@@ -191,7 +191,7 @@ TRANSPORT = {
         },
     ],
 }
-SURVEYS = (LIBRARY, DOG_PARK, TRANSPORT)
+SURVEYS: tuple[dict[str, Any], ...] = (LIBRARY, DOG_PARK, TRANSPORT)
 
 
 def _switch_on(town: Municipality) -> bool:
@@ -319,9 +319,9 @@ def _answer_all(consultation: Consultation, questions: list[Question], town: Mun
 def load() -> list[str]:
     lines = ["Consultations (surveys):"]
     towns = {t.slug: t for t in Municipality.objects.filter(slug__in={s["town"] for s in SURVEYS})}
-    for town in towns.values():
-        if _switch_on(town):
-            lines.append(f"  module switched on in {town.name}")
+    for each in towns.values():
+        if _switch_on(each):
+            lines.append(f"  module switched on in {each.name}")
     staff = User.objects.filter(email=STAFF).first()
     kind = registry.get("survey")
     for spec in SURVEYS:
