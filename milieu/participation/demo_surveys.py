@@ -4,7 +4,7 @@
 The module "participation" is switched on in both towns. Brossard asks about the library's new
 hours (open now, open ballot, for verified residents: Camille may answer; a question about the
 Sunday hours appears when one answers "Oui" to opening on Sundays), and shows the results of a
-closed survey on the dog park (secret ballot, answered by 24 demo neighbours). Ville-Marie asks
+closed survey on the dog park (secret ballot, answered by Brossard's demo accounts). Ville-Marie asks
 about public transport to Rouyn-Noranda (open now, secret ballot, open to members with a
 confirmed email: Gabriel may answer).
 
@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from milieu.accounts.models import Membership, User
+from milieu.accounts.models import User
 from milieu.core import modules
 from milieu.territory.models import Municipality
 from milieu.territory.signals import municipality_forget
@@ -45,7 +45,6 @@ from .services_consultations import clean_phases
 
 DAY = timedelta(days=1)
 STAFF = "employe.brossard@demo.milieu.test"
-NEIGHBOURS = 24
 
 LIBRARY: dict[str, Any] = {
     "town": "brossard",
@@ -260,23 +259,16 @@ def _questions(consultation: Consultation, specs: list[dict[str, Any]]) -> list[
 
 
 def _neighbours(town: Municipality) -> list[User]:
-    people = []
-    for index in range(1, NEIGHBOURS + 1):
-        email = f"voisin{index}.{town.slug}@demo.milieu.test"
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create(email=email, display_name=f"Voisin {index}")
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-            Membership.objects.get_or_create(
-                user=user, municipality=town, defaults={"is_home": True}
-            )
-        people.append(user)
-    return people
+    """The demo accounts who live in `town` (the demo creates no account of its own)."""
+    return list(
+        User.objects.filter(
+            memberships__municipality=town, memberships__is_home=True, is_active=True
+        ).order_by("pk")
+    )
 
 
 def _answer_all(consultation: Consultation, questions: list[Question], town: Municipality) -> int:
-    """The 24 neighbours' answers, varied but fixed (the demo gives the same results)."""
+    """The town's demo accounts' answers, varied but fixed (the demo gives the same results)."""
     made = 0
     for index, person in enumerate(_neighbours(town)):
         if Ballot.objects.filter(consultation=consultation, user=person).exists():
