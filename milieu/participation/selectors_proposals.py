@@ -112,7 +112,7 @@ def staff_queue(*, municipality, filters: QueueFilters) -> QuerySet[Proposal]:
     """The municipality's ideas for its staff: those over the threshold and not answered
     first (longest waiting first), then by supports. Hidden ones included (marked)."""
     found = Proposal.objects.filter(municipality=municipality).select_related(
-        "consultation", "author"
+        "consultation", "author", "district"
     )
     if filters.state == "awaiting":
         found = found.filter(threshold_reached_at__isnull=False, answered_at__isnull=True)

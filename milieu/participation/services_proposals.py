@@ -396,7 +396,7 @@ def proposal_status_set(*, actor, proposal: Proposal, status: str) -> Proposal:
 
 @transaction.atomic
 def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
-    """Staff hide an idea from every public list (its author sees the reason)."""
+    """Staff hide an idea from every public list; its author is told, with the reason."""
     proposal = _locked(proposal)
     require(
         actor,
@@ -411,6 +411,17 @@ def proposal_hide(*, actor, proposal: Proposal, reason: str) -> Proposal:
     proposal.hidden_reason = reason
     proposal.hidden_by = actor
     proposal.save(update_fields=["hidden_at", "hidden_reason", "hidden_by"])
+    if proposal.author_id is not None:
+        title = proposal.title
+        _tell(
+            user_id=proposal.author_id,
+            key=f"proposals:hidden:{proposal.pk}:{proposal.hidden_at.timestamp():.0f}",
+            title=lambda: (
+                _("Your idea “%(title)s” was hidden by the municipality: %(reason)s")
+                % {"title": title, "reason": reason}
+            ),
+            proposal=proposal,
+        )
     return proposal
 
 

@@ -328,7 +328,7 @@ def test_staff_move_an_answered_idea_to_implemented():
     assert p.status == ProposalStatus.IMPLEMENTED
 
 
-def test_staff_hide_an_idea_with_a_reason_and_show_it_again():
+def test_staff_hide_an_idea_with_a_reason_and_show_it_again(django_capture_on_commit_callbacks):
     city = town()
     clerk = staff(city)
     p = proposal(call(city))
@@ -336,9 +336,12 @@ def test_staff_hide_an_idea_with_a_reason_and_show_it_again():
     with pytest.raises(PermissionDenied):
         services.proposal_hide(actor=resident(city), proposal=p, reason="Spam")
     assert _state(p) == before
-    services.proposal_hide(actor=clerk, proposal=p, reason="Propos injurieux")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_hide(actor=clerk, proposal=p, reason="Propos injurieux")
     p.refresh_from_db()
     assert (p.hidden_reason, p.hidden_by) == ("Propos injurieux", clerk)
+    told = Notification.objects.get(user_id=p.author_id)
+    assert "Propos injurieux" in told.title
     with pytest.raises(Conflict):
         services.support_add(actor=resident(city), proposal=p)
     services.proposal_unhide(actor=clerk, proposal=p)
