@@ -903,6 +903,21 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         slug, consultation_id = budgets[i % len(budgets)]
         return Call("GET", f"/fr/{slug}/participation/budgets/{consultation_id}/")
 
+    # --- Consultations: visitors read a town's consultations and a closed survey's results
+    # (charts and tables); computing a survey's results is measured in process.
+    surveys = sorted((manifest.get("participation") or {}).items())
+    closed_surveys = [(slug, i) for slug, town in surveys for i in town.get("closed", [])]
+
+    def consultation_list(i: int) -> Call:
+        slug, _town = surveys[i % len(surveys)]
+        return Call("GET", f"/fr/{slug}/participation/")
+
+    def survey_results(i: int) -> Call:
+        slug, consultation_id = closed_surveys[i % len(closed_surveys)]
+        return Call(
+            "GET", f"/fr/{slug}/participation/{consultation_id}/results/", must_contain=b"<svg"
+        )
+
     home = ANONYMOUS_MUNICIPALITY
     return [
         Scenario("floor", "floor", "GET /robots.txt (no database)", anonymous("/robots.txt")),
@@ -1207,6 +1222,27 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "(in process, the towns of the region in turn)",
             target="milieu.events.bench:city_agenda",
             skip=missing("events"),
+        ),
+        Scenario(
+            "participation_list",
+            "page",
+            "GET /fr/<town>/participation/ (under way, coming, past), anonymous",
+            consultation_list if surveys else None,
+            skip=missing("participation"),
+        ),
+        Scenario(
+            "participation_survey_results",
+            "page",
+            "GET /fr/<town>/participation/<id>/results/ (a closed survey's charts), anonymous",
+            survey_results if closed_surveys else None,
+            skip=missing("participation") or (None if closed_surveys else "no closed survey"),
+        ),
+        Scenario(
+            "participation_survey_results_selector",
+            "selector",
+            "results_surveys.compute of a closed survey (what closing it costs, in process)",
+            target="milieu.participation.bench_surveys:survey_results",
+            skip=missing("participation"),
         ),
         Scenario(
             "comment",

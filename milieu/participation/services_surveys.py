@@ -406,6 +406,9 @@ def survey_answer(
             code="not_eligible",
         )
     require_eligible(actor, consultation, age_confirmed=age_confirmed)
+    if Ballot.objects.filter(consultation=consultation, user=actor).exists():
+        # Said before checking the answers; the UNIQUE constraint still decides races below.
+        raise Conflict(_("You have already answered."), code="already_answered")
     rows = clean_answers(survey_questions(consultation), answers)
     try:
         return _save(actor, consultation, rows, age_confirmed)

@@ -23,7 +23,9 @@ def _export(consultation):
 
 def ready() -> None:
     """Called once from `ParticipationConfig.ready()`."""
-    from . import registry, views_consultations
+    from milieu.core import bench, demo
+
+    from . import bench_surveys, demo_surveys, registry, views_consultations
     from .models import PhaseKind
 
     registry.register(
@@ -40,6 +42,8 @@ def ready() -> None:
         )
     )
     views_consultations.register_pages("survey", results=_results, staff_links=_staff_links)
+    demo.register("participation-surveys", demo_surveys.load, order=95)
+    bench.register("participation-surveys", bench_surveys.generate, order=90)
 
 
 def _results(request, consultation, results) -> str:

@@ -267,6 +267,17 @@ def staff_create_pick(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def place_error(form, error: ApplicationError) -> None:
+    """The service's refusal on the form: on its field, or above the form for a field the
+    form has not (the phases)."""
+    fields = error.extra.get("fields", {})
+    form_error(form, error)
+    for field, messages_ in fields.items():
+        if field not in form.fields:
+            for message in messages_:
+                form.add_error(None, message)
+
+
 def _kind_or_404(key: str) -> registry.ConsultationKind:
     try:
         return registry.get(key)
@@ -305,7 +316,7 @@ def staff_create(request: AuthenticatedRequest, kind_key: str) -> HttpResponse:
             actor=request.user, municipality=request.municipality, values=form.values()
         )
     except ApplicationError as error:
-        form_error(form, error)
+        place_error(form, error)
         return _form_page(request, form, kind=kind, status=status_of(error))
     messages.success(request, _("The consultation is saved as a draft."))
     return redirect("participation_staff:consultation", request.municipality.slug, consultation.pk)
@@ -350,7 +361,7 @@ def staff_edit(request: AuthenticatedRequest, consultation_id: int) -> HttpRespo
             actor=request.user, consultation=consultation, values=form.values()
         )
     except ApplicationError as error:
-        form_error(form, error)
+        place_error(form, error)
         return _form_page(
             request, form, kind=kind, consultation=consultation, status=status_of(error)
         )

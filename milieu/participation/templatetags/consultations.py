@@ -28,3 +28,9 @@ def get_item(mapping, key):
     if not mapping:
         return None
     return mapping.get(key, mapping.get(str(key)))
+
+
+@register.filter
+def last_phase(consultation):
+    phases = list(consultation.phases.all())
+    return phases[-1] if phases else None
