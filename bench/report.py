@@ -355,6 +355,7 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
 | events_my_registrations, api_events_region | page | residents with coming registrations open theirs (`/fr/events/registrations/`); `GET /api/v1/events?region=idees-collectives`, anonymous |
 | events_region_agenda_selector, events_city_agenda_selector | selector | `selectors.agenda` in process: the first 20 dates of the region's coming 60 days, and a town's family events of the coming weekend within 20 km |
 | participation_list, participation_survey_results | page | visitors read a town's consultations (`/fr/<town>/participation/`) and a closed survey's results with their charts, anonymous |
+| budgets_page | page | visitors read a town's participatory budget (`/fr/<town>/participation/budgets/<id>/`: its projects and costs), anonymous |
 | participation_survey_results_selector | selector | `results_surveys.compute` of a closed survey in process (what closing it costs) |
 | comment | action | `POST /api/v1/community/posts/{id}/comments` by residents on posts of their town |
 | card_verify | action | `POST /api/v1/cards/verify` with the cards of the sample residents (`GET /api/v1/card`) |
