@@ -75,9 +75,9 @@ class ConsultationForm(forms.Form):
         ]
         if not districts:
             del self.fields["district"]
-        if kind.key != "proposal":
+        if PhaseKind.SUBMISSION not in kind.phases:  # calls for proposals
             self.fields.pop("support_threshold", None)
-        if kind.key != "budget":
+        if PhaseKind.VOTING not in kind.phases:  # participatory budgets
             self.fields.pop("budget_amount", None)
         labels = dict(PhaseKind.choices)
         for phase in kind.phases:

@@ -267,12 +267,22 @@ def staff_create_pick(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def place_error(form, error: ApplicationError) -> None:
-    """The service's refusal on the form: on its field, or above the form for a field the
-    form has not (the phases)."""
+def place_error(form, error: ApplicationError, phases: list | None = None) -> None:
+    """The service's refusal on the form: on its field (`phases.1.ends_at` on the second phase
+    given), or above the form for a field the form has not (the phases as a whole)."""
     fields = error.extra.get("fields", {})
-    form_error(form, error)
+    placed = {}
     for field, messages_ in fields.items():
+        parts = field.split(".")
+        if len(parts) == 3 and parts[0] == "phases" and phases and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(phases):
+                placed[f"{phases[index]['kind']}_{parts[2]}"] = messages_
+                continue
+        placed[field] = messages_
+    error.extra["fields"] = placed
+    form_error(form, error)
+    for field, messages_ in placed.items():
         if field not in form.fields:
             for message in messages_:
                 form.add_error(None, message)
@@ -311,12 +321,13 @@ def staff_create(request: AuthenticatedRequest, kind_key: str) -> HttpResponse:
     form = ConsultationForm(request.POST, municipality=request.municipality, kind=kind)
     if not form.is_valid():
         return _form_page(request, form, kind=kind, status=400)
+    values = form.values()
     try:
         consultation = services_consultations.consultation_create(
-            actor=request.user, municipality=request.municipality, values=form.values()
+            actor=request.user, municipality=request.municipality, values=values
         )
     except ApplicationError as error:
-        place_error(form, error)
+        place_error(form, error, values["phases"])
         return _form_page(request, form, kind=kind, status=status_of(error))
     messages.success(request, _("The consultation is saved as a draft."))
     return redirect("participation_staff:consultation", request.municipality.slug, consultation.pk)
@@ -356,12 +367,13 @@ def staff_edit(request: AuthenticatedRequest, consultation_id: int) -> HttpRespo
     form = ConsultationForm(request.POST, municipality=request.municipality, kind=kind)
     if not form.is_valid():
         return _form_page(request, form, kind=kind, consultation=consultation, status=400)
+    values = form.values()
     try:
         services_consultations.consultation_update(
-            actor=request.user, consultation=consultation, values=form.values()
+            actor=request.user, consultation=consultation, values=values
         )
     except ApplicationError as error:
-        place_error(form, error)
+        place_error(form, error, values["phases"])
         return _form_page(
             request, form, kind=kind, consultation=consultation, status=status_of(error)
         )

@@ -314,3 +314,21 @@ def test_the_pages_speak_french_and_spanish():
     assert "Phases" in fr
     es = client_for().get(url("participation:consultation", town.slug, survey.pk, language="es"))
     assert es.status_code == 200
+
+
+def test_a_phase_without_its_end_is_refused_on_that_field():
+    town = f.town()
+    now = timezone.localtime()
+    response = client_for(f.staff(town)).post(
+        url("participation_staff:create", town.slug, "survey"),
+        {
+            "title_fr": "Parc canin",
+            "original_language": "fr",
+            "ballot_mode": "open",
+            "min_trust": 2,
+            "answering_starts_at": (now - DAY).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["answering_ends_at"] == ["Enter a date and time."]
+    assert Consultation.objects.count() == 0
