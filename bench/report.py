@@ -356,6 +356,7 @@ and drops `milieu_bench` and `milieu_bench_seed` there) and Redis on 127.0.0.1:6
 | proposals_call, proposals_idea_page | page | visitors without an account read a town's call for proposals (`/fr/<town>/participation/<call>/proposals/`, its ideas most supported first) and an idea's page with its supports and the city's answer |
 | events_region_agenda_selector, events_city_agenda_selector | selector | `selectors.agenda` in process: the first 20 dates of the region's coming 60 days, and a town's family events of the coming weekend within 20 km |
 | participation_list, participation_survey_results | page | visitors read a town's consultations (`/fr/<town>/participation/`) and a closed survey's results with their charts, anonymous |
+| budgets_page | page | visitors read a town's participatory budget (`/fr/<town>/participation/budgets/<id>/`: its projects and costs), anonymous |
 | participation_survey_results_selector | selector | `results_surveys.compute` of a closed survey in process (what closing it costs) |
 | comment | action | `POST /api/v1/community/posts/{id}/comments` by residents on posts of their town |
 | card_verify | action | `POST /api/v1/cards/verify` with the cards of the sample residents (`GET /api/v1/card`) |

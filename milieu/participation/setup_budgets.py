@@ -34,5 +34,10 @@ def ready() -> None:
             order=30,
         )
     )
+    from . import views_consultations
+
+    views_consultations.register_pages(
+        "budget", results=views_budgets.results_section, staff_links=views_budgets.staff_links
+    )
     demo.register("participation_budgets", demo_budgets.load, order=130)
     bench.register("participation_budgets", bench_budgets.generate, order=130)

@@ -173,6 +173,39 @@ def _result_rows(consultation: Consultation) -> list[dict[str, Any]]:
     ]
 
 
+def _results_context(consultation: Consultation) -> dict[str, Any]:
+    rows = _result_rows(consultation)
+    results = consultation.results or {}
+    chart_rows = [(row["label"], row["votes"]) for row in rows]
+    return {
+        "municipality": consultation.municipality,
+        "consultation": consultation,
+        "funded": [row for row in rows if row["funded"]],
+        "not_funded": [row for row in rows if not row["funded"]],
+        "budget": money(results.get("budget")),
+        "spent": money(results.get("spent")),
+        "remaining": money(results.get("remaining")),
+        "voters": results.get("voters", 0),
+        "chart": bar_chart(chart_rows, title=_("Votes per project"), unit=_("votes")),
+    }
+
+
+def results_section(request, consultation: Consultation, results: dict | None = None) -> str:
+    """The results part of the frame's results page (`register_pages`)."""
+    return render_to_string(
+        "participation/budgets/_results.html", _results_context(consultation), request=request
+    )
+
+
+def staff_links(consultation: Consultation) -> list[tuple[str, str]]:
+    """The staff's links from the frame's back office to this kind's pages."""
+    args = [consultation.municipality.slug, consultation.pk]
+    return [
+        (_("Projects of the budget"), reverse("participation_staff:budget_projects", args=args)),
+        (_("Export the results (CSV)"), reverse("participation_staff:budget_export", args=args)),
+    ]
+
+
 @require_http_methods(["GET"])
 @municipality_view
 @module_required(MODULE)
@@ -180,24 +213,7 @@ def budget_results(request: MilieuRequest, consultation_id: int) -> HttpResponse
     consultation = budget_or_404(request, consultation_id)
     if not request.user.has_perm("participation.view_budget_results", consultation):
         raise Http404(_("The results are not out yet."))
-    rows = _result_rows(consultation)
-    results = consultation.results or {}
-    chart_rows = [(row["label"], row["votes"]) for row in rows]
-    return render(
-        request,
-        "participation/budgets/results.html",
-        {
-            "municipality": consultation.municipality,
-            "consultation": consultation,
-            "funded": [row for row in rows if row["funded"]],
-            "not_funded": [row for row in rows if not row["funded"]],
-            "budget": money(results.get("budget")),
-            "spent": money(results.get("spent")),
-            "remaining": money(results.get("remaining")),
-            "voters": results.get("voters", 0),
-            "chart": bar_chart(chart_rows, title=_("Votes per project"), unit=_("votes")),
-        },
-    )
+    return render(request, "participation/budgets/results.html", _results_context(consultation))
 
 
 # --- Staff --------------------------------------------------------------------------------------
