@@ -112,7 +112,9 @@ def test_load_demo_twice_creates_nothing_new(db):
     call_command("load_demo", force=True, stdout=StringIO())
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == counts
     assert counts["territory.Municipality"] == 17
-    assert counts["accounts.User"] == 10  # the demo accounts, the operator and the newcomer
+    # the demo accounts, the operator and the newcomer (10); the committees' delegates (13); the
+    # neighbours who support ideas in the calls for proposals (16, without passwords)
+    assert counts["accounts.User"] == 39
     assert counts["community.Post"] == 4
     assert counts["community.NewcomerResource"] == 5
     assert counts["exchange.Listing"] == 5  # a drill, clothes, babysitting, Spanish, a snow blower
