@@ -156,7 +156,14 @@ def generate(ctx: BenchContext) -> dict[str, int]:
         ),
         calls,
     )
-    writer.insert(Phase, ("consultation", "kind", "starts_at", "ends_at", "position"), phases)
+    # Phases take reserved ids, as the other parts' do: the writer hands out ids per table from
+    # one counter, which a row numbered by the database itself would collide with.
+    first_phase = writer.reserve(Phase, len(phases))
+    writer.insert(
+        Phase,
+        ("id", "consultation", "kind", "starts_at", "ends_at", "position"),
+        [(first_phase + number, *row) for number, row in enumerate(phases)],
+    )
     writer.insert(
         Proposal,
         (

@@ -29,8 +29,10 @@ def test_the_demo_surveys_can_be_answered_and_load_once():
     brossard_people = User.objects.filter(
         memberships__municipality__slug="brossard", memberships__is_home=True
     ).count()
-    assert dog_park.results["responses"] == brossard_people >= 3
-    assert Ballot.objects.filter(consultation=dog_park).count() == brossard_people
+    # answered by the Brossard accounts there when it loads (other demos add neighbours later)
+    ballots = Ballot.objects.filter(consultation=dog_park).count()
+    assert dog_park.results["responses"] == ballots
+    assert 3 <= ballots <= brossard_people
     assert SurveyResponse.objects.filter(consultation=dog_park, user__isnull=False).count() == 0
     counts = (Consultation.objects.count(), Ballot.objects.count(), Question.objects.count())
     demo_surveys.load()
