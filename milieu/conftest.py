@@ -28,6 +28,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# --- Language: each test starts in the default language ----------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """The test client's requests go through LocaleMiddleware in the test's own thread, which
+    leaves the last request's language active: without this, a test's `reverse()` would give
+    `/en/...` or `/es/...` depending on which test ran before it in the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 # --- Cache: each test starts with an empty one --------------------------------------------------
 
 

@@ -15,7 +15,9 @@ Each kind registers itself from the app's `ready()`:
 phase in which people take part (answer, submit and support, vote). `detail` renders the kind's
 part of the consultation page; `compute_results` runs when the consultation closes and its
 result is kept on the consultation (`results`), so that result pages read one row;
-`export_rows` gives the CSV export (header first).
+`export_rows` gives the CSV export (header first). `publish_refusal(consultation)`, when given,
+answers what is missing before the consultation may be published (a translated message,
+`{field: message}`), or None.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ConsultationKind:
     detail: Callable[..., str] | None = None
     compute_results: Callable[[Any], dict] | None = None
     export_rows: Callable[[Any], Iterable[list[Any]]] | None = None
+    publish_refusal: Callable[[Any], Any] | None = None
     order: int = 100
 
 

@@ -269,3 +269,23 @@ def budget_vote(
         [BudgetVoteItem(vote=vote, project=project) for project in projects]
     )
     return vote
+
+
+def publish_refusal(consultation: Consultation) -> dict[str, str] | None:
+    """What a participatory budget lacks before it may be published: its amount, projects, and
+    no project costing more than the whole budget (it could never be funded)."""
+    if not consultation.budget_amount:
+        return {"budget_amount": _("Give the amount of the budget before publishing it.")}
+    projects = list(consultation.budget_projects.all())
+    if not projects:
+        return {"projects": _("Add the projects to vote on before publishing the budget.")}
+    for project in projects:
+        if project.cost > consultation.budget_amount:
+            return {
+                "projects": _(
+                    "The project “%(project)s” costs more than the whole budget: it could "
+                    "never be funded."
+                )
+                % {"project": project.translated("title")}
+            }
+    return None

@@ -287,6 +287,11 @@ def consultation_publish(*, actor, consultation: Consultation) -> Consultation:
         raise Conflict(_("This consultation is already published."), code="wrong_state")
     if not consultation.phases.exists():
         raise field_error("phases", _("Give the consultation's phases."))
+    kind = registry.get(consultation.kind)
+    missing = kind.publish_refusal(consultation) if kind.publish_refusal else None
+    if missing:
+        field, message = next(iter(missing.items()))
+        raise field_error(field, message)
     consultation.status = ConsultationStatus.PUBLISHED
     consultation.published_at = consultation.updated_at = timezone.now()
     consultation.save(update_fields=["status", "published_at", "updated_at"])

@@ -443,3 +443,11 @@ __all__ = [
     "survey_questions",
     "visible_questions",
 ]
+
+
+def publish_refusal(consultation: Consultation) -> dict[str, str] | None:
+    """What a survey lacks before it may be published: a question (each question's choices are
+    checked when it is written)."""
+    if not consultation.questions.exists():
+        return {"questions": _("Add at least one question before publishing the survey.")}
+    return None

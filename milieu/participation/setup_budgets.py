@@ -13,6 +13,7 @@ def ready() -> None:
         permissions_budgets,
         registry,
         results_budgets,
+        services_budgets,
         views_budgets,
     )
     from .models import PhaseKind
@@ -31,6 +32,7 @@ def ready() -> None:
             detail=views_budgets.consultation_section,
             compute_results=results_budgets.compute,
             export_rows=results_budgets.csv_rows,
+            publish_refusal=services_budgets.publish_refusal,
             order=30,
         )
     )

@@ -25,7 +25,7 @@ def ready() -> None:
     """Called once from `ParticipationConfig.ready()`."""
     from milieu.core import bench, demo
 
-    from . import bench_surveys, demo_surveys, registry, views_consultations
+    from . import bench_surveys, demo_surveys, registry, services_surveys, views_consultations
     from .models import PhaseKind
 
     registry.register(
@@ -38,6 +38,7 @@ def ready() -> None:
             detail=_detail,
             compute_results=_compute,
             export_rows=_export,
+            publish_refusal=services_surveys.publish_refusal,
             order=10,
         )
     )

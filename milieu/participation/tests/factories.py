@@ -91,6 +91,14 @@ def consultation(
         actor=actor, municipality=municipality, values=values
     )
     if publish:
+        if kind == "survey":  # a survey is published with at least one question
+            from .. import services_surveys
+
+            services_surveys.question_create(
+                actor=actor,
+                consultation=created,
+                values={"kind": "text", "text_fr": "Votre avis ?"},
+            )
         created = services_consultations.consultation_publish(actor=actor, consultation=created)
     return (
         Consultation.objects.prefetch_related("phases")

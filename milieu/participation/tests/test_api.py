@@ -75,6 +75,26 @@ def test_staff_create_update_publish_close():
         content_type="application/json",
     )
     assert changed.json()["title"] in ("Bibliothèque", "Library")
+    empty = client.post(api(town.slug, f"/{consultation_id}/publish"), **EN)
+    assert empty.status_code == 400
+    assert empty.json()["error"]["fields"] == {
+        "questions": ["Add at least one question before publishing the survey."]
+    }
+    question = client.post(
+        api(town.slug, f"/{consultation_id}/survey/questions"),
+        {"kind": "single", "text_fr": "Le dimanche ?", "choices": [{"label_fr": "Oui"}] * 2},
+        content_type="application/json",
+    )
+    assert question.status_code == 201, question.content
+    question_id = question.json()["id"]
+    changed_question = client.patch(
+        api(town.slug, f"/{consultation_id}/survey/questions/{question_id}"),
+        {"choices": [{"label_fr": "Oui"}, {"label_fr": "Non"}], "required": True},
+        content_type="application/json",
+    )
+    assert changed_question.status_code == 200, changed_question.content
+    assert [c["label"] for c in changed_question.json()["choices"]] == ["Oui", "Non"]
+    assert changed_question.json()["required"] is True
     assert (
         client.post(api(town.slug, f"/{consultation_id}/publish")).json()["status"] == "published"
     )
@@ -83,7 +103,7 @@ def test_staff_create_update_publish_close():
     assert again.json()["error"]["message"] == "This consultation is already published."
     closed = client.post(api(town.slug, f"/{consultation_id}/close"))
     assert closed.json()["status"] == "closed"
-    assert Consultation.objects.get().results == {"responses": 0, "questions": {}}
+    assert Consultation.objects.get().results["responses"] == 0
 
 
 def test_a_bad_phase_is_a_400_with_the_field_and_saves_nothing():
@@ -220,3 +240,44 @@ def test_results_and_export_follow_the_close():
     csv = client_for().get(api(town.slug, f"/{survey.pk}/results.csv"))
     assert csv.status_code == 200
     assert csv.content.decode().count("\n") == 2
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"), [("anonymous", 401), ("resident", 404), ("other_staff", 404)]
+)
+def test_question_writes_are_refused_to_others_and_change_nothing(who, expected):
+    town, other = f.town(), f.town()
+    draft = f.consultation(town, publish=False)
+    question = services_surveys.question_create(
+        actor=f.staff(town), consultation=draft, values={"kind": "text", "text_fr": "Avis ?"}
+    )
+    client = {
+        "anonymous": lambda: client_for(),
+        "resident": lambda: client_for(f.resident(town)),
+        "other_staff": lambda: client_for(f.staff(other)),
+    }[who]()
+    questions = api(town.slug, f"/{draft.pk}/survey/questions")
+    new = {"kind": "text", "text_fr": "Autre ?"}
+    assert client.post(questions, new, content_type="application/json").status_code == expected
+    one = f"{questions}/{question.pk}"
+    patched = client.patch(one, {"text_fr": "X"}, content_type="application/json")
+    assert patched.status_code == expected
+    assert client.delete(one).status_code == expected
+    assert list(Question.objects.values_list("text_fr", flat=True)) == ["Avis ?"]
+
+
+def test_a_question_of_a_published_survey_cannot_change_through_the_api():
+    town = f.town()
+    survey = f.survey(town)
+    client = client_for(f.staff(town))
+    question = survey.questions.order_by("position").first()
+    before = list(Question.objects.values_list("pk", "text_fr").order_by("pk"))
+    url = api(town.slug, f"/{survey.pk}/survey/questions")
+    added = client.post(url, {"kind": "text", "text_fr": "Plus ?"}, content_type="application/json")
+    assert added.status_code == 409
+    changed = client.patch(
+        f"{url}/{question.pk}", {"text_fr": "X"}, content_type="application/json"
+    )
+    assert changed.status_code == 409
+    assert client.delete(f"{url}/{question.pk}").status_code == 409
+    assert list(Question.objects.values_list("pk", "text_fr").order_by("pk")) == before

@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 PROJECTS = (("Parc", 400_000), ("Piste cyclable", 600_000), ("Jardin", 250_000))
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
+
+
 def nothing_saved(consultation) -> None:
     assert Ballot.objects.filter(consultation=consultation).count() == 0
     assert BudgetVote.objects.filter(consultation=consultation).count() == 0
@@ -282,3 +289,30 @@ def test_a_non_budget_consultation_is_not_found():
     consultation.save()
     with pytest.raises(NotFound):
         services.budget_vote(actor=resident(m), consultation=consultation, project_ids=[1])
+
+
+def test_a_budget_is_published_only_with_its_amount_and_projects_it_could_fund():
+    from .. import services_consultations
+
+    m = town()
+    actor = staff(m)
+    empty = budget(m, actor=actor, publish=False)
+    with pytest.raises(ApplicationError) as refused:
+        services_consultations.consultation_publish(actor=actor, consultation=empty)
+    assert refused.value.extra["fields"] == {
+        "projects": ["Add the projects to vote on before publishing the budget."]
+    }
+    too_dear = budget(m, actor=actor, publish=False, amount=1000, projects=(("Pont", 5000),))
+    with pytest.raises(ApplicationError) as refused:
+        services_consultations.consultation_publish(actor=actor, consultation=too_dear)
+    assert refused.value.extra["fields"] == {
+        "projects": [
+            "The project “Pont” costs more than the whole budget: it could never be funded."
+        ]
+    }
+    for draft in (empty, too_dear):
+        draft.refresh_from_db()
+        assert draft.status == "draft"
+    fine = budget(m, actor=actor, publish=False, amount=1000, projects=(("Banc", 800),))
+    published = services_consultations.consultation_publish(actor=actor, consultation=fine)
+    assert published.status == "published"

@@ -140,6 +140,7 @@ def test_the_budget_page_has_a_constant_number_of_queries():
             added.append(title)
         return added[start:]
 
+    project(consultation, title="Projet de départ", cost=1000, position=999)
     services_consultations.consultation_publish(actor=actor, consultation=consultation)
     assert_constant_queries(client_for(resident(m)), page(consultation), add)
 

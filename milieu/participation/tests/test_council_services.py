@@ -5,7 +5,7 @@ nothing)."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milieu.core.errors import ApplicationError, Conflict, PermissionDenied
 from milieu.notifications.models import Notification
@@ -31,6 +31,13 @@ from .test_council_factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
 
 
 def _ask(person, meeting_, text="Quand ?", agenda_item=None):

@@ -1,6 +1,7 @@
 """The services of calls for proposals: submitting, supporting, the threshold, the answer."""
 
 import pytest
+from django.utils import translation
 from django.utils.translation import gettext
 
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
@@ -11,6 +12,13 @@ from ..models import Proposal, ProposalStatus, Support
 from .factories_proposals import call, member, proposal, resident, set_phase, staff, supported, town
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Services speak the active language; these tests read their messages in English."""
+    with translation.override("en"):
+        yield
 
 
 def _state(p: Proposal) -> tuple:

@@ -8,6 +8,7 @@ from milieu.accounts.models import Membership
 from milieu.core.errors import ApplicationError, Conflict, PermissionDenied
 
 from .. import services_consultations as services
+from .. import services_surveys
 from ..eligibility import refusal
 from ..models import Ballot, Consultation, ConsultationStatus, Phase
 from . import factories as f
@@ -179,6 +180,14 @@ def test_publish_once():
     town = f.town()
     staff = f.staff(town)
     draft = f.consultation(town, actor=staff, publish=False)
+    with pytest.raises(ApplicationError) as refused:  # a survey without a question
+        services.consultation_publish(actor=staff, consultation=draft)
+    assert list(refused.value.extra["fields"]) == ["questions"]
+    draft.refresh_from_db()
+    assert draft.status == ConsultationStatus.DRAFT
+    services_surveys.question_create(
+        actor=staff, consultation=draft, values={"kind": "text", "text_fr": "Pourquoi ?"}
+    )
     published = services.consultation_publish(actor=staff, consultation=draft)
     assert published.status == ConsultationStatus.PUBLISHED
     assert published.published_at is not None
@@ -277,7 +286,7 @@ def test_the_command_closes_those_whose_answering_phase_ended():
     ended.refresh_from_db()
     running.refresh_from_db()
     assert ended.status == ConsultationStatus.CLOSED
-    assert ended.results == {"responses": 0, "questions": {}}
+    assert ended.results["responses"] == 0
     assert running.status == ConsultationStatus.PUBLISHED
     assert services.consultations_close_due() == 0
 

@@ -59,7 +59,11 @@ def test_a_resident_reports_a_pothole_and_staff_close_it_as_fixed(live_server, n
     # htmx draws the point once a category and a point are given.
     expect(page.locator("#report-nearby svg")).to_be_visible()
     page.get_by_role("button", name=_t("Send the report")).click()
-    expect(page.locator(".messages")).to_contain_text(_t("Thank you"))
+    filed = _t(
+        "Thank you: your report number %(number)s is filed. You are told here and in your "
+        "notifications when the municipality acts on it."
+    )
+    expect(page.locator(".messages")).to_contain_text(filed.split("%(number)s")[0].strip())
     report = Report.objects.get()
     assert report.photos.count() == 1
     expect(page.locator(".report-photos img")).to_be_visible()
@@ -75,7 +79,9 @@ def test_a_resident_reports_a_pothole_and_staff_close_it_as_fixed(live_server, n
     desk.select_option("select[name=status]", ReportStatus.CLOSED_FIXED)
     desk.fill("textarea[name=note]", "Le trou est bouché.")
     desk.get_by_role("button", name=_t("Change the status")).click()
-    expect(desk.locator(".messages")).to_contain_text(_t("The status is changed"))
+    expect(desk.locator(".messages")).to_contain_text(
+        _t("The status is changed; the reporter is told.")
+    )
 
     # The reporter sees it closed, and told.
     page.goto(live_server.url + _url("reports:report", here.slug, report.pk))

@@ -4,6 +4,7 @@ the equal then weighted vote with exact results, and refusals that change nothin
 import json
 
 import pytest
+from django.utils import translation
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import citizen_of, with_role
@@ -17,8 +18,17 @@ from .test_committees_services import NO_SIDE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read the pages and messages in English (URLs reversed under /en/)."""
+    with translation.override("en"):
+        yield
+
+
 def _post(client, url, data=None):
-    return client.post(url, json.dumps(data or {}), content_type="application/json")
+    return client.post(
+        url, json.dumps(data or {}), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
 
 def _snapshot():

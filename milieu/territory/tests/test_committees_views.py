@@ -23,6 +23,13 @@ from .test_committees_services import NO_SIDE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read the pages and messages in English (URLs reversed under /en/)."""
+    with translation.override("en"):
+        yield
+
+
 def body(response) -> str:
     return response.content.decode()
 
