@@ -57,7 +57,7 @@ def survey_questions(request: HttpRequest, slug: str, consultation_id: int):
 
 def question_for(request: HttpRequest, slug: str, consultation_id: int, question_id: int):
     consultation = survey_for(request, slug, consultation_id)
-    question = consultation.questions.filter(pk=question_id).first()
+    question = Question.objects.filter(consultation=consultation).filter(pk=question_id).first()
     if question is None:
         raise NotFound(_("This question does not exist."))
     return question

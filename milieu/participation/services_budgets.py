@@ -276,7 +276,7 @@ def publish_refusal(consultation: Consultation) -> dict[str, str] | None:
     no project costing more than the whole budget (it could never be funded)."""
     if not consultation.budget_amount:
         return {"budget_amount": _("Give the amount of the budget before publishing it.")}
-    projects = list(consultation.budget_projects.all())
+    projects = list(BudgetProject.objects.filter(consultation=consultation))
     if not projects:
         return {"projects": _("Add the projects to vote on before publishing the budget.")}
     for project in projects:

@@ -175,14 +175,16 @@ def _save_choices(question: Question, choices: list[dict[str, Any]]) -> None:
 def question_create(*, actor, consultation: Consultation, values: dict[str, Any]) -> Question:
     """Add a question at the end of a draft survey."""
     consultation = _editable(actor, consultation)
-    if consultation.questions.count() >= MAX_QUESTIONS:
+    if Question.objects.filter(consultation=consultation).count() >= MAX_QUESTIONS:
         raise Conflict(
             _("A survey has at most %(count)s questions.") % {"count": MAX_QUESTIONS},
             code="too_many",
         )
     clean = _clean_question(values, consultation, None)
     choices = _clean_choices(values, clean["kind"])
-    last = consultation.questions.aggregate(last=Max("position"))["last"]
+    last = Question.objects.filter(consultation=consultation).aggregate(last=Max("position"))[
+        "last"
+    ]
     question = Question.objects.create(
         consultation=consultation, position=0 if last is None else last + 1, **clean
     )
@@ -249,7 +251,9 @@ def question_delete(*, actor, question: Question) -> None:
 
 
 def _renumber(consultation: Consultation) -> None:
-    for position, question in enumerate(consultation.questions.order_by("position", "pk")):
+    for position, question in enumerate(
+        Question.objects.filter(consultation=consultation).order_by("position", "pk")
+    ):
         if question.position != position:
             Question.objects.filter(pk=question.pk).update(position=position)
 
@@ -260,7 +264,7 @@ def question_move(*, actor, question: Question, offset: int) -> Question:
     a move that would put a question before the one it depends on is refused."""
     consultation = _editable(actor, question.consultation)
     _renumber(consultation)
-    ordered = list(consultation.questions.order_by("position", "pk"))
+    ordered = list(Question.objects.filter(consultation=consultation).order_by("position", "pk"))
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     target = index + (1 if offset > 0 else -1)
     if not 0 <= target < len(ordered):
@@ -448,6 +452,6 @@ __all__ = [
 def publish_refusal(consultation: Consultation) -> dict[str, str] | None:
     """What a survey lacks before it may be published: a question (each question's choices are
     checked when it is written)."""
-    if not consultation.questions.exists():
+    if not Question.objects.filter(consultation=consultation).exists():
         return {"questions": _("Add at least one question before publishing the survey.")}
     return None
