@@ -56,6 +56,11 @@ def staff_view(perm: str) -> Callable:
     return decorator
 
 
+def status_of(error: ApplicationError) -> int:
+    """A refusal's status on a page: 403 for a permission, else 400."""
+    return 403 if error.status_code == 403 else 400
+
+
 def form_error(form: forms.BaseForm, error: ApplicationError) -> None:
     """Put a service's refusal on the form, field by field where it says which field."""
     fields = error.extra.get("fields", {})

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import AuthenticatedRequest, MilieuRequest, municipality_view
+from milieu.core.http import AuthenticatedRequest, MilieuRequest, municipality_view, status_of
 from milieu.core.modules import module_required
 
 from . import selectors, services
@@ -51,11 +51,6 @@ from .permissions import MODULE
 # --- Shared helpers -----------------------------------------------------------------------------
 
 MY_TICKETS_WITH_QR = 5  # the coming confirmed dates whose QR code my registrations page draws
-
-
-def status_of(error: ApplicationError) -> int:
-    """A refusal's status on a page: 403 for a permission, else 400."""
-    return 403 if error.status_code == 403 else 400
 
 
 def safe_next(request: MilieuRequest, fallback: str) -> str:

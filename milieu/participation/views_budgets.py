@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import MilieuRequest, municipality_view, staff_view
+from milieu.core.http import MilieuRequest, municipality_view, staff_view, status_of
 from milieu.core.modules import module_required
 
 from . import selectors_budgets as selectors
@@ -39,10 +39,6 @@ from .forms_budgets import BudgetProjectForm
 from .models import BudgetProject, Consultation
 from .permissions_budgets import MODULE
 from .results_budgets import csv_rows, money, title_of
-
-
-def status_of(error: ApplicationError) -> int:
-    return 403 if error.status_code == 403 else 400
 
 
 def budget_or_404(request: MilieuRequest, consultation_id: int) -> Consultation:

@@ -28,7 +28,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error, municipality_view
+from milieu.core.http import (
+    AuthenticatedRequest,
+    MilieuRequest,
+    form_error,
+    municipality_view,
+    status_of,
+)
 from milieu.core.modules import module_required
 
 from . import eligibility
@@ -39,10 +45,6 @@ from .models import Consultation, Proposal
 from .permissions_proposals import MODULE
 
 SECTION_SHOWN = 5  # the most supported ideas on the consultation's page
-
-
-def status_of(error: ApplicationError) -> int:
-    return 403 if error.status_code == 403 else 400
 
 
 def proposal_url(proposal: Proposal) -> str:

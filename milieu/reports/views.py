@@ -34,7 +34,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from milieu.core import geo, pictures
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error, municipality_view
+from milieu.core.http import (
+    AuthenticatedRequest,
+    MilieuRequest,
+    form_error,
+    municipality_view,
+    status_of,
+)
 from milieu.core.modules import module_required
 
 from . import selectors, services
@@ -46,10 +52,6 @@ FILE_PERM = "reports.file_report"
 HANDLE_PERM = "reports.handle_report"
 NEARBY_RADIUS_M = 50
 HOME_MINE = 5  # my reports shown on the module's home
-
-
-def status_of(error: ApplicationError) -> int:
-    return 403 if error.status_code == 403 else 400
 
 
 def report_url(report: Report) -> str:

@@ -32,7 +32,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from milieu.accounts.models import TrustLevel
 from milieu.core.errors import ApplicationError, NotFound
-from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error, municipality_view
+from milieu.core.http import (
+    AuthenticatedRequest,
+    MilieuRequest,
+    form_error,
+    municipality_view,
+    status_of,
+)
 from milieu.core.modules import module_required
 
 from . import matching, selectors
@@ -54,11 +60,6 @@ def member_or_404(request: MilieuRequest) -> None:
     """Pages about oneself are for members of the municipality (with the module on)."""
     if not request.user.has_perm("volunteering.keep_profile", request.municipality):
         raise Http404(_("This page does not exist."))
-
-
-def status_of(error: ApplicationError) -> int:
-    """A refusal's status on a page: 403 for a permission, else 400."""
-    return 403 if error.status_code == 403 else 400
 
 
 def safe_next(request: MilieuRequest, fallback: str) -> str:
