@@ -59,6 +59,8 @@ def _mount() -> None:
     from milieu.community.api import routers as community_routers
     from milieu.events.api import router as events_router
     from milieu.exchange.api import router as exchange_router
+    from milieu.insights.api import routers as insights_routers
+    from milieu.network.api import routers as network_routers
     from milieu.notifications.api import router as notifications_router
     from milieu.notifications.api_alerts import router as alerts_router
     from milieu.participation.api import routers as participation_routers
@@ -88,6 +90,10 @@ def _mount() -> None:
         api.add_router("/", router)
     api.add_router("/", reports_router)
     api.add_router("/", committees_router)
+    for router in insights_routers():
+        api.add_router("/", router)
+    for router in network_routers():
+        api.add_router("/", router)
 
 
 _mount()

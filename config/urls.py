@@ -28,6 +28,18 @@ urlpatterns += i18n_patterns(
     path("events/", include("milieu.events.urls_me")),
     path("regions/<slug:region_slug>/events/", include("milieu.events.urls_region")),
     path("regions/<slug:region_slug>/committees/", include("milieu.territory.urls_committees")),
+    path(
+        "regions/<slug:region_slug>/indicators/", include("milieu.insights.urls_indicators_region")
+    ),
+    path("regions/<slug:region_slug>/plans/", include("milieu.network.urls_plans_region")),
+    path(
+        "regions/<slug:region_slug>/recognition/",
+        include("milieu.network.urls_recognition_region"),
+    ),
+    path("open-data/", include("milieu.insights.urls_opendata")),
+    path("toolkit/", include("milieu.network.urls_toolkit")),
+    path("practices/", include("milieu.network.urls_practices")),
+    path("recognition/", include("milieu.network.urls_recognition")),
     path("rewards/offers/", include("milieu.rewards.urls_offers")),
     path("rewards/", include("milieu.rewards.urls")),
     path("community/", include("milieu.community.urls_people")),
@@ -42,6 +54,14 @@ urlpatterns += i18n_patterns(
     path("<slug:municipality_slug>/participation/", include("milieu.participation.urls")),
     path("<slug:municipality_slug>/council/", include("milieu.participation.urls_council")),
     path("<slug:municipality_slug>/reports/", include("milieu.reports.urls")),
+    path("<slug:municipality_slug>/indicators/", include("milieu.insights.urls_indicators")),
+    path("<slug:municipality_slug>/staff/diagnostic/", include("milieu.network.urls_diagnostic")),
+    path("<slug:municipality_slug>/staff/plan/", include("milieu.network.urls_plans")),
+    path("<slug:municipality_slug>/staff/coaching/", include("milieu.network.urls_toolkit_staff")),
+    path(
+        "<slug:municipality_slug>/staff/practices/",
+        include("milieu.network.urls_practices_staff"),
+    ),
     path(
         "<slug:municipality_slug>/staff/participation/",
         include("milieu.participation.urls_staff"),

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "milieu.events",
     "milieu.participation",
     "milieu.reports",
+    "milieu.insights",
+    "milieu.network",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,10 @@ RESERVED_SLUGS = {
     "rewards",
     "community",
     "messages",
+    "open-data",
+    "toolkit",
+    "practices",
+    "recognition",
 }
 
 

@@ -1,0 +1,5 @@
+"""The indicators API (tag `indicators`)."""
+
+from ninja import Router
+
+router = Router(tags=["indicators"])

@@ -1,0 +1,5 @@
+"""The opendata API (tag `opendata`)."""
+
+from ninja import Router
+
+router = Router(tags=["opendata"])

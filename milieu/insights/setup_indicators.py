@@ -1,0 +1,5 @@
+"""Registrations of the indicators part."""
+
+
+def ready() -> None:
+    """Called once from `InsightsConfig.ready()`."""

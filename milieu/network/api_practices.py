@@ -1,0 +1,5 @@
+"""The practices API (tag `practices`)."""
+
+from ninja import Router
+
+router = Router(tags=["practices"])

@@ -1,0 +1,5 @@
+"""The recognition API (tag `recognition`)."""
+
+from ninja import Router
+
+router = Router(tags=["recognition"])

@@ -1,0 +1,5 @@
+"""The toolkit API (tag `toolkit`)."""
+
+from ninja import Router
+
+router = Router(tags=["toolkit"])

@@ -1,0 +1,3 @@
+"""The recognition part's models (written by that part)."""
+
+__all__: list[str] = []

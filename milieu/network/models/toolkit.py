@@ -1,0 +1,3 @@
+"""The toolkit part's models (written by that part)."""
+
+__all__: list[str] = []

@@ -1,0 +1,5 @@
+"""Registrations of the practices part."""
+
+
+def ready() -> None:
+    """Called once from `NetworkConfig.ready()`."""

@@ -1,0 +1,5 @@
+"""Registrations of the toolkit part."""
+
+
+def ready() -> None:
+    """Called once from `NetworkConfig.ready()`."""
