@@ -53,14 +53,20 @@ def column_chart(points: Sequence[Point], *, title: str, unit: str = "") -> Safe
         if point.value is not None:
             height = round(span * float(point.value) / peak, 1)
             top = round(TOP + span - height, 1)
+            if height > 0:  # a zero draws no column, only its figure on the axis
+                parts.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar" '
+                        'fill="#2b6a9e"></rect>',
+                        x,
+                        top,
+                        round(column, 1),
+                        height,
+                    )
+                )
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar" fill="#2b6a9e"></rect>'
                     '<text x="{}" y="{}" text-anchor="middle" class="chart-value">{}</text>',
-                    x,
-                    top,
-                    round(column, 1),
-                    height,
                     centre,
                     top - 4,
                     point.text,

@@ -9,8 +9,6 @@ through `core.smallnumbers`: a figure under 5, or derived from fewer than 5, is
 narrow the list; it is paginated (`limit`, `offset`).
 """
 
-from __future__ import annotations
-
 from datetime import date
 
 from django.utils.translation import gettext as _
