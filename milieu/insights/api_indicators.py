@@ -5,7 +5,7 @@ selectors as the pages.
 `GET /regions/{slug}/indicators` list one item per metric and month, oldest month first, metric in
 registry order: `{metric, label, unit, month, value: {value, suppressed}}`. Every value goes
 through `core.smallnumbers`: a figure under 5, or derived from fewer than 5, is
-`{"value": null, "suppressed": true}`. `months` (1–36, default 12) and `metric` (repeatable)
+`{"value": null, "suppressed": true}`. `months` (1 to 36, default 12) and `metric` (repeatable)
 narrow the list; it is paginated (`limit`, `offset`).
 """
 
@@ -42,12 +42,17 @@ class IndicatorFilters(Schema):
 
 
 def _keys(wanted: list[str]) -> list[str] | None:
-    unknown = [key for key in wanted if key not in metrics.keys()]
+    known = set(metrics.keys())
+    unknown = [key for key in wanted if key not in known]
     if unknown:
         raise ApplicationError(
             _("Unknown metric."),
             code="validation",
-            extra={"fields": {"metric": [_("Unknown metric: %(keys)s.") % {"keys": ", ".join(unknown)}]}},
+            extra={
+                "fields": {
+                    "metric": [_("Unknown metric: %(keys)s.") % {"keys": ", ".join(unknown)}]
+                }
+            },
         )
     return wanted or None
 

@@ -37,7 +37,7 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     _switch_module_on([m["id"] for m in municipalities])
     months = metrics.months_back(12, until=ctx.now.date())
     first = ctx.writer.reserve(ActiveResidentsCount, len(municipalities) * len(months))
-    rows = []
+    rows: list[tuple] = []
     for m in municipalities:
         for month in months:
             active = round(m["residents"] * rng.uniform(0.2, 0.45))

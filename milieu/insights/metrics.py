@@ -273,8 +273,9 @@ def _verified(window: Window) -> Cells:
                 decided_at__isnull=False,
             ),
             municipality="municipality_id",
-            standing=lambda end: Q(decided_at__lt=end)
-            & (Q(revoked_at__isnull=True) | Q(revoked_at__gte=end)),
+            standing=lambda end: (
+                Q(decided_at__lt=end) & (Q(revoked_at__isnull=True) | Q(revoked_at__gte=end))
+            ),
             counted="user",
             distinct=True,
         )
@@ -454,9 +455,7 @@ def _reports_median(window: Window) -> Cells:
     # One query for the durations of the window's closed reports; the medians in Python (the
     # same on SQLite and PostgreSQL), samples kept for the regions' medians.
     rows = window.scope(
-        Report.objects.filter(
-            closed_at__gte=window.start_at, closed_at__lt=window.end_at
-        ),
+        Report.objects.filter(closed_at__gte=window.start_at, closed_at__lt=window.end_at),
         "municipality_id",
     ).values_list("municipality_id", "requested_at", "closed_at")
     samples: dict[tuple[int, date], list[float]] = defaultdict(list)

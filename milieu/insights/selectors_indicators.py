@@ -41,8 +41,10 @@ class Reading:
         if self.value == 0 and self.basis == 0:
             return 0.0  # none at all reveals no one
         if self.metric.kind == COUNT:
-            return protect(self.value)
-        return protect(self.value, count=self.basis)
+            shown = protect(self.value)
+        else:
+            shown = protect(self.value, count=self.basis)
+        return None if shown is None else float(shown)
 
     @property
     def suppressed(self) -> bool:

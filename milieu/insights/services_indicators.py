@@ -88,8 +88,8 @@ def indicators_compute(
                 region_id = region_of.get(municipality_id)
                 if region_id is not None and month in window.months:
                     grouped[(region_id, month)].append(cell)
-            for (region_id, month), cells in grouped.items():
-                combined = metric.combine(cells)
+            for (region_id, month), members in grouped.items():
+                combined = metric.combine(members)
                 if combined is not None and (combined.value or combined.basis):
                     region_rows.append(
                         IndicatorValue(

@@ -1,8 +1,8 @@
 """The public indicators pages.
 
 - `/<lang>/<town>/indicators/` (module `indicators`): the latest month's figures as cards, and for
-  each metric the last 12 months as a column chart with its data table; `export.csv` (months ×
-  metrics).
+  each metric the last 12 months as a column chart with its data table; `export.csv` (a row per
+  month, a column per metric).
 - `/<lang>/regions/<region>/indicators/`: the region's totals (sums, and shares and medians
   recomputed over the members' raw data) and a table comparing its members (those that switched
   the module on) for one month; `export.csv`.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -66,7 +67,7 @@ def _charts(series: dict[str, list[Reading]]) -> list[dict]:
     return charts
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:  # type: ignore[valid-type]
+def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response, csv.writer(response)

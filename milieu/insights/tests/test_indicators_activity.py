@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _counts(municipality) -> dict[date, int]:
     return dict(
-        ActiveResidentsCount.objects.filter(municipality=municipality).values_list(
-            "month", "count"
-        )
+        ActiveResidentsCount.objects.filter(municipality=municipality).values_list("month", "count")
     )
 
 

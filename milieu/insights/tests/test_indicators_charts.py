@@ -28,4 +28,6 @@ def test_the_tallest_column_fills_the_chart():
 def test_the_table_lists_each_month_with_what_people_read():
     table = str(data_table(POINTS, caption="Posts", label_header="Month", value_header="Posts"))
     assert "<caption>Posts</caption>" in table
-    assert '<tr><th scope="row">February 2026</th><td class="number">fewer than 5</td></tr>' in table
+    assert (
+        '<tr><th scope="row">February 2026</th><td class="number">fewer than 5</td></tr>' in table
+    )
