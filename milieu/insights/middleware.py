@@ -5,6 +5,11 @@
 records the day (`services_indicators.activity_record`), at most once a day per person; the day
 moving into a new month adds one to their home municipality's counter for that month. Nothing
 else is kept per person: not the pages, not the times, not the number of visits.
+
+The record is written once the request's own work is committed (`transaction.on_commit`; at
+once outside a transaction, as in production's autocommit): it never joins a request's
+transaction nor adds to the queries a page makes. (Inside a test's transaction it waits for a
+commit that never comes, unless the test runs the on-commit callbacks.)
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import SESSION_KEY
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -33,5 +39,5 @@ class ActivityMiddleware:
             return response
         from .services_indicators import activity_record
 
-        activity_record(user=user, today=today)
+        transaction.on_commit(lambda: activity_record(user=user, today=today))
         return response

@@ -26,14 +26,19 @@ def _counts(municipality) -> dict[date, int]:
     )
 
 
-def test_the_first_visit_of_a_month_counts_the_resident_once_in_their_home_town(settings):
+def test_the_first_visit_of_a_month_counts_the_resident_once_in_their_home_town(
+    django_capture_on_commit_callbacks,
+):
     home = town()
     person = citizen_of(home)
     client = client_for(person)
     url = reverse("territory:municipality_home", args=[home.slug])
 
-    client.get(url)
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.get(url)
+    assert callbacks == []  # the second visit of the day records nothing
 
     person.refresh_from_db()
     from django.utils import timezone
@@ -43,15 +48,19 @@ def test_the_first_visit_of_a_month_counts_the_resident_once_in_their_home_town(
     assert _counts(home) == {today.replace(day=1): 1}
 
 
-def test_a_second_visit_the_same_day_writes_nothing():
+def test_a_second_visit_the_same_day_writes_nothing(django_capture_on_commit_callbacks):
     home = town()
     person = citizen_of(home)
     client = client_for(person)
     url = reverse("territory:municipality_home", args=[home.slug])
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
     client.get(url)  # the user cached again, with today's date
 
-    with CaptureQueriesContext(connection) as captured:
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         client.get(url)
 
     writes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
@@ -93,7 +102,9 @@ def test_someone_without_a_home_municipality_is_not_counted_anywhere():
     assert ActiveResidentsCount.objects.count() == 0
 
 
-def test_anonymous_visits_count_nothing():
+def test_anonymous_visits_count_nothing(django_capture_on_commit_callbacks):
     home = town()
-    client_for().get(reverse("territory:municipality_home", args=[home.slug]))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client_for().get(reverse("territory:municipality_home", args=[home.slug]))
+    assert callbacks == []
     assert ActiveResidentsCount.objects.count() == 0

@@ -185,3 +185,11 @@ def test_the_region_page_queries_do_not_grow_with_its_members():
     assert_constant_queries(
         client_for(), reverse("region_indicators:region", args=[region_.slug]), add, many=12
     )
+
+
+def test_the_town_page_weighs_little_even_with_every_chart():
+    import gzip
+
+    town_ = _town_with_figures()
+    body = client_for().get(reverse("indicators:town", args=[town_.slug])).content
+    assert len(gzip.compress(body, compresslevel=6)) < 40 * 1024
