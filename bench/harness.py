@@ -969,6 +969,20 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             must_contain=b"report-list",
         )
 
+    # --- Indicators: visitors read a town's and a region's indicators (cards, 12-month charts
+    # and tables, the members' comparison), from the summary table.
+    indicator_manifest = manifest.get("indicators") or {}
+    indicator_towns = indicator_manifest.get("towns") or []
+    indicator_regions = indicator_manifest.get("regions") or []
+
+    def indicators_town(i: int) -> Call:
+        slug = indicator_towns[i % len(indicator_towns)]
+        return Call("GET", f"/fr/{slug}/indicators/", must_contain=b"<svg")
+
+    def indicators_region(i: int) -> Call:
+        slug = indicator_regions[i % len(indicator_regions)]
+        return Call("GET", f"/fr/regions/{slug}/indicators/", must_contain=b"<svg")
+
     # --- Consultations: visitors read a town's consultations and a closed survey's results
     # (charts and tables); computing a survey's results is measured in process.
     surveys = sorted((manifest.get("participation") or {}).items())
@@ -1251,6 +1265,20 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             reports_queue if report_staff else None,
             who=lambda i: report_staff[i % len(report_staff)][0],
             skip=missing("reports") or (None if report_staff else "no staff for the reports"),
+        ),
+        Scenario(
+            "indicators_town",
+            "page",
+            "GET /fr/<town>/indicators/ (cards, 16 charts with tables), anonymous, towns in turn",
+            indicators_town if indicator_towns else None,
+            skip=missing("indicators"),
+        ),
+        Scenario(
+            "indicators_region",
+            "page",
+            "GET /fr/regions/<region>/indicators/ (totals, members' table), anonymous",
+            indicators_region if indicator_regions else None,
+            skip=missing("indicators"),
         ),
         Scenario(
             "events_region_agenda",

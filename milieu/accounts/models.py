@@ -53,6 +53,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The last day the person used the platform (set at most once a day by
+    # `insights.middleware.ActivityMiddleware`): what counts monthly active residents without
+    # keeping any browsing history.
+    last_active_on = models.DateField(_("last active on"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 

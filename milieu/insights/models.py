@@ -60,3 +60,28 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.month:%Y-%m} = {self.value}"
+
+
+class ActiveResidentsCount(models.Model):
+    """How many residents of a municipality used the platform in a month: incremented once per
+    person and month by `insights.middleware.ActivityMiddleware` (when the person's
+    `last_active_on` moves into a new month). No row says who: nothing is kept per person but
+    that one date."""
+
+    municipality = models.ForeignKey(
+        "territory.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "month"], name="active_residents_once_per_month"
+            )
+        ]
+        verbose_name = _("monthly active residents")
+        verbose_name_plural = _("monthly active residents")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.month:%Y-%m}: {self.count}"

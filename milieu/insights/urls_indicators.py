@@ -1,7 +1,12 @@
 """Pages of namespace `indicators` (`/<lang>/<municipality>/indicators/`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_indicators as views
 
 app_name = "indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.town, name="town"),
+    path("export.csv", views.town_csv, name="town_csv"),
+]

@@ -1,7 +1,12 @@
 """Pages of namespace `region_indicators` (`/<lang>/regions/<region>/indicators/`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_indicators as views
 
 app_name = "region_indicators"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.region, name="region"),
+    path("export.csv", views.region_csv, name="region_csv"),
+]
