@@ -139,17 +139,19 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
         yield batch
 
 
-def _number(value: float | None) -> str:
+def _number(value: float | None, *, decimals: int | None = None) -> str:
     if value is None:
         return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    if float(value).is_integer():
+        return str(int(value))
+    return str(value if decimals is None else round(value, decimals))
 
 
 def csv_cell(value: Any) -> str:
     """A CSV cell: a figure ("<5" when suppressed), a date, or text that a spreadsheet will not
     run as a formula."""
     if isinstance(value, Figure):
-        return SUPPRESSED_CELL if value.suppressed else _number(value.value)
+        return SUPPRESSED_CELL if value.suppressed else _number(value.value, decimals=2)
     if value is None:
         return ""
     if isinstance(value, bool):
