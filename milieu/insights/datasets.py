@@ -199,10 +199,9 @@ def _json(dataset: Dataset, records: Iterable[Record]) -> Iterator[bytes]:
     first = True
     for batch in _chunks(records):
         text = ",".join(
-            json.dumps(json_fields(record, dataset.columns), ensure_ascii=False)
-            for record in batch
+            json.dumps(json_fields(record, dataset.columns), ensure_ascii=False) for record in batch
         )
-        yield ((text if first else "," + text)).encode()
+        yield (text if first else "," + text).encode()
         first = False
     yield b"]}"
 
@@ -224,7 +223,7 @@ def _geojson(dataset: Dataset, records: Iterable[Record]) -> Iterator[bytes]:
             }
             features.append(json.dumps(feature, ensure_ascii=False))
         text = ",".join(features)
-        yield ((text if first else "," + text)).encode()
+        yield (text if first else "," + text).encode()
         first = False
     yield b"]}"
 
@@ -296,6 +295,7 @@ def catalogue(*, absolute: Callable[[str], str], municipality: Municipality | No
                 ],
             }
         )
+
     def title() -> str:
         if municipality is None:
             return _("Open data of Milieu")

@@ -293,7 +293,7 @@ def register() -> None:
                 "Accounts, verified residents, monthly active residents, posts, exchanges, "
                 "volunteer hours, newcomer pairs, event attendance, points, consultation "
                 "participation and problem reports, per municipality and month. A figure under "
-                "5 (or derived from fewer than 5 people or things) is suppressed: \"<5\" in CSV, "
+                '5 (or derived from fewer than 5 people or things) is suppressed: "<5" in CSV, '
                 "null with suppressed true in JSON."
             ),
             frequency=DAILY,

@@ -456,11 +456,11 @@ def test_practices_are_the_published_ones_without_their_author():
 
 def test_csv_cells_are_never_spreadsheet_formulas():
     city = town()
-    practice(city, title="=HYPERLINK(\"http://evil\")")
+    practice(city, title='=HYPERLINK("http://evil")')
 
     [row] = csv_rows(get(f"{API}/datasets/practices.csv"))
 
-    assert row["title"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["title"] == '\'=HYPERLINK("http://evil")'
 
 
 def test_events_are_the_published_ones_of_towns_with_the_module():
