@@ -177,13 +177,18 @@ def _csv(dataset: Dataset, records: Iterable[Record]) -> Iterator[bytes]:
         yield out.getvalue().encode()
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def json_fields(record: Record, columns: Iterable[str]) -> Record:
     """A record for JSON: a figure is its value (`null` when suppressed) and a `suppressed` flag
     (`<name>_suppressed` for a figure not named `value`); dates in ISO 8601."""
     out: Record = {}
     for column in columns:
         value = record.get(column)
-        if isinstance(value, Figure):
+        if value is None or type(value) in _PLAIN:
+            out[column] = value
+        elif isinstance(value, Figure):
             out[column] = value.value
             out["suppressed" if column == "value" else f"{column}_suppressed"] = value.suppressed
         elif isinstance(value, date | datetime):

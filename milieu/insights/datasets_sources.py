@@ -18,7 +18,7 @@ towns where a module is on), whatever the size of the dataset.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 import h3
@@ -55,13 +55,13 @@ def _module_towns(module: str, municipality: Municipality | None) -> list[int]:
     ]
 
 
-def _local_date(moment: datetime | None) -> str | None:
-    return None if moment is None else timezone.localtime(moment).date().isoformat()
+def _local_date(moment: datetime | None, zone: tzinfo) -> str | None:
+    """The day of `moment` in the site's time zone (`zone`, read once per download)."""
+    return None if moment is None else moment.astimezone(zone).date().isoformat()
 
 
-def _pick(row: dict, field: str) -> str:
-    """A translated field of a `values()` row, in the active language, else the original's."""
-    language = (get_language() or "fr")[:2]
+def _pick(row: dict, field: str, language: str) -> str:
+    """A translated field of a `values()` row, in `language`, else in its original language."""
     return row.get(f"{field}_{language}") or row.get(f"{field}_{row['original_language']}") or ""
 
 
@@ -133,6 +133,8 @@ def report_records(municipality: Municipality | None) -> Iterator[Record]:
         .order_by("municipality_id", "-requested_at", "-pk")
         .values(*REPORT_FIELDS)
     )
+    zone = timezone.get_current_timezone()
+    language = (get_language() or "fr")[:2]
     for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
         cell, latitude, longitude = coarsened(row["latitude"], row["longitude"])
         category = {
@@ -145,11 +147,11 @@ def report_records(municipality: Municipality | None) -> Iterator[Record]:
             "number": row["pk"],
             "municipality": row["municipality__slug"],
             "category": row["category__code"],
-            "category_name": _pick(category, "name"),
+            "category_name": _pick(category, "name", language),
             "status": row["status"],
-            "requested_on": _local_date(row["requested_at"]),
-            "updated_on": _local_date(row["updated_at"]),
-            "closed_on": _local_date(row["closed_at"]),
+            "requested_on": _local_date(row["requested_at"], zone),
+            "updated_on": _local_date(row["updated_at"], zone),
+            "closed_on": _local_date(row["closed_at"], zone),
             "h3_cell": cell,
             "latitude": latitude,
             "longitude": longitude,
@@ -197,6 +199,7 @@ def municipality_records(municipality: Municipality | None) -> Iterator[Record]:
 def practice_records(municipality: Municipality | None) -> Iterator[Record]:
     from milieu.network.models import Practice, PracticeStatus
 
+    zone = timezone.get_current_timezone()
     rows = Practice.objects.filter(status=PracticeStatus.PUBLISHED).order_by("-published_at", "-pk")
     if municipality is not None:
         rows = rows.filter(municipality=municipality)
@@ -226,7 +229,7 @@ def practice_records(municipality: Municipality | None) -> Iterator[Record]:
             "cost": row["cost"],
             "results": row["results"],
             "contact": row["contact"],
-            "published_on": _local_date(row["published_at"]),
+            "published_on": _local_date(row["published_at"], zone),
         }
 
 
