@@ -6,15 +6,21 @@
 - `GET /api/v1/opendata/datasets/{key}.{format}` — a dataset as CSV, JSON or GeoJSON, streamed
   (the memory it takes does not grow with the dataset); `?municipality=<slug>` for one town.
 
-An unknown dataset, format or municipality is a 404 with the shared error body. Both answers may
+A town's file is kept in the cache for `DOWNLOAD_SECONDS` once sent (when under
+`CACHED_BYTES`), so that the next downloads of it read no table; the whole platform's files are
+always streamed from the database. An unknown dataset, format or municipality is a 404 with the
+shared error body. Both answers may
 be read from any origin (`Access-Control-Allow-Origin: *`): they are public and need no session.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router
 
@@ -27,6 +33,7 @@ router = Router(tags=["opendata"])
 JSON_LD = "application/ld+json"
 CATALOGUE_SECONDS = 3600
 DOWNLOAD_SECONDS = 300
+CACHED_BYTES = 4_000_000  # a town's file bigger than this is streamed every time
 
 
 def municipality_of(slug: str | None):
@@ -36,6 +43,19 @@ def municipality_of(slug: str | None):
     from milieu.territory.selectors import municipality_get
 
     return municipality_get(slug=slug)
+
+
+def _kept(key: str, chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """`chunks`, passed on as they come and kept in the cache at the end when small enough."""
+    seen: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size <= CACHED_BYTES:
+            seen.append(chunk)
+        yield chunk
+    if size <= CACHED_BYTES:
+        cache.set(key, b"".join(seen), DOWNLOAD_SECONDS)
 
 
 def _public(response: HttpResponse | StreamingHttpResponse, seconds: int):
@@ -87,10 +107,21 @@ def opendata_dataset(request: HttpRequest, key: str, fmt: str, municipality: str
     if dataset is None or fmt not in dataset.formats:
         raise NotFound(_("No such dataset."))
     town = municipality_of(municipality)
-    media_type = datasets.FORMATS[fmt].media_type
-    response = StreamingHttpResponse(
-        datasets.stream(dataset, fmt, town), content_type=f"{media_type}; charset=utf-8"
-    )
+    content_type = f"{datasets.FORMATS[fmt].media_type}; charset=utf-8"
+    response: HttpResponse | StreamingHttpResponse
+    if town is None:
+        response = StreamingHttpResponse(
+            datasets.stream(dataset, fmt, None), content_type=content_type
+        )
+    else:
+        cache_key = f"opendata:v1:{dataset.key}:{fmt}:{town.pk}:{(get_language() or 'fr')[:2]}"
+        kept = cache.get(cache_key)
+        if kept is not None:
+            response = HttpResponse(kept, content_type=content_type)
+        else:
+            response = StreamingHttpResponse(
+                _kept(cache_key, datasets.stream(dataset, fmt, town)), content_type=content_type
+            )
     name = dataset.key if town is None else f"{dataset.key}-{town.slug}"
     disposition = "attachment" if fmt == "csv" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{name}.{fmt}"'

@@ -53,7 +53,9 @@ def get(path: str, **params):
 
 def body(response) -> str:
     assert response.status_code == 200, response.status_code
-    return b"".join(response.streaming_content).decode()
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 def csv_rows(response) -> list[dict[str, str]]:
@@ -399,6 +401,30 @@ def test_reports_download_is_streamed_in_the_same_number_of_queries_for_many_rep
 
     assert (few, many) == (1, datasets.CHUNK_ROWS // 100 + 4)
     assert few_queries == many_queries == 2  # the towns with the module, the reports
+
+
+def test_a_town_file_is_kept_for_the_next_downloads_and_the_platform_file_is_not():
+    city = town(slug="ville-gardee")
+    report(city)
+    path = f"{API}/datasets/problem-reports.geojson"
+
+    first = get(path, municipality="ville-gardee")
+    assert first.streaming
+    sent = body(first)
+    report(city)
+    with CaptureQueriesContext(connection) as captured:
+        second = get(path, municipality="ville-gardee")
+        assert not second.streaming
+        assert body(second) == sent
+    whole = get(path)
+
+    assert len(captured.captured_queries) == 0
+    assert second["Content-Type"] == "application/geo+json; charset=utf-8"
+    assert (
+        second["Content-Disposition"] == 'inline; filename="problem-reports-ville-gardee.geojson"'
+    )
+    assert len(json.loads(sent)["features"]) == 1
+    assert whole.streaming and len(json.loads(body(whole))["features"]) == 2
 
 
 def test_indicators_download_runs_two_queries_whatever_its_length():
