@@ -983,6 +983,16 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
         slug = indicator_regions[i % len(indicator_regions)]
         return Call("GET", f"/fr/regions/{slug}/indicators/", must_contain=b"<svg")
 
+    # --- Open data: the DCAT catalogue, the HTML catalogue (every town in its filter) and one
+    # town's problem reports as GeoJSON (the towns in turn), anonymous.
+    def opendata_reports(i: int) -> Call:
+        slug, _town = report_towns[i % len(report_towns)]
+        return Call(
+            "GET",
+            f"/api/v1/opendata/datasets/problem-reports.geojson?municipality={slug}",
+            must_contain=b"FeatureCollection",
+        )
+
     # --- Consultations: visitors read a town's consultations and a closed survey's results
     # (charts and tables); computing a survey's results is measured in process.
     surveys = sorted((manifest.get("participation") or {}).items())
@@ -1279,6 +1289,26 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "GET /fr/regions/<region>/indicators/ (totals, members' table), anonymous",
             indicators_region if indicator_regions else None,
             skip=missing("indicators"),
+        ),
+        Scenario(
+            "opendata_catalog",
+            "page",
+            "GET /api/v1/opendata/catalog (DCAT JSON-LD), anonymous",
+            anonymous("/api/v1/opendata/catalog", b"dcat:Catalog"),
+        ),
+        Scenario(
+            "opendata_page",
+            "page",
+            "GET /fr/open-data/ (the catalogue, every town in the filter), anonymous",
+            anonymous("/fr/open-data/", b"opendata-list"),
+        ),
+        Scenario(
+            "opendata_reports_geojson",
+            "page",
+            "GET /api/v1/opendata/datasets/problem-reports.geojson?municipality=<town> "
+            "(the towns in turn), anonymous",
+            opendata_reports if report_towns else None,
+            skip=missing("reports"),
         ),
         Scenario(
             "events_region_agenda",

@@ -2,4 +2,7 @@
 
 
 def ready() -> None:
-    """Called once from `InsightsConfig.ready()`."""
+    """Called once from `InsightsConfig.ready()`: the datasets of the open-data catalogue."""
+    from . import datasets_sources
+
+    datasets_sources.register()

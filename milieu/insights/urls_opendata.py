@@ -1,7 +1,11 @@
 """Pages of namespace `opendata` (`/<lang>/open-data/`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_opendata
 
 app_name = "opendata"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views_opendata.catalogue, name="catalogue"),
+]
