@@ -1,12 +1,13 @@
 """Benchmark data of the digital plans: every municipality that has a diagnostic gets 3 to 8
 plan actions in every status. Leaves in the manifest, under `region_plans`: per region slug, the
-consortium administrator's email (who reads the region's plans)."""
+email of a member town's staff member (with MFA), who may read the region's plans (the bench's
+consortium administrators have no authenticator)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from milieu.core.bench import BENCH_EMAIL_DOMAIN, BenchContext
+from milieu.core.bench import BenchContext
 from milieu.territory.models import Region
 
 from .dimensions import Dimension
@@ -62,8 +63,12 @@ def generate(ctx: BenchContext) -> dict[str, int]:
         ],
         rows,
     )
-    ctx.manifest["region_plans"] = {
-        region.slug: f"consortium-{region.slug}@{BENCH_EMAIL_DOMAIN}"
-        for region in Region.objects.order_by("slug")
-    }
+    staff = ctx.manifest.get("accounts", {}).get("staff", {})
+    readers = {}
+    for region in Region.objects.order_by("slug"):
+        for slug in region.municipalities.order_by("slug").values_list("slug", flat=True):
+            if staff.get(slug):
+                readers[region.slug] = staff[slug][0]
+                break
+    ctx.manifest["region_plans"] = readers
     return {"plan actions": len(rows)}

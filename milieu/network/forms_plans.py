@@ -10,6 +10,11 @@ from .dimensions import Dimension
 from .models import PlanStatus, Practice, PracticeStatus
 
 
+class PracticeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} ({obj.municipality.name})"
+
+
 class PlanActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=200)
     dimension = forms.ChoiceField(label=_("Dimension"), choices=Dimension.choices)
@@ -29,7 +34,7 @@ class PlanActionForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices = PracticeChoiceField(
         label=_("Linked practices"),
         queryset=Practice.objects.none(),
         required=False,
@@ -38,15 +43,14 @@ class PlanActionForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["practices"].queryset = (
+        practices = self.fields["practices"]
+        assert isinstance(practices, PracticeChoiceField)
+        practices.queryset = (
             Practice.objects.filter(
                 Q(status=PracticeStatus.PUBLISHED) | Q(municipality=municipality)
             )
             .select_related("municipality")
             .order_by("title")
-        )
-        self.fields["practices"].label_from_instance = lambda p: (
-            f"{p.title} ({p.municipality.name})"
         )
 
     def values(self) -> dict:

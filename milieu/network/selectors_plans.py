@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from milieu.core.errors import NotFound
+from milieu.territory.models import Municipality
 
 from .dimensions import Dimension
 from .models import PlanAction, PlanStatus
@@ -59,7 +60,7 @@ def plan_progress(actions: list[PlanAction]) -> list[Progress]:
 
 @dataclass
 class MemberPlan:
-    municipality: object
+    municipality: Municipality
     by_status: dict[str, int] = field(default_factory=dict)
     latest_overall: float | None = None
 

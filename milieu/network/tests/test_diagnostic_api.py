@@ -147,9 +147,11 @@ def test_the_comparison_is_suppressed_under_five_municipalities():
     town = f.town(population=1_000)
     for _ in range(4):
         f.completed(f.town(population=900), 1)
-    body = client_for(f.staff(town)).get(
-        f"/api/v1/municipalities/{town.slug}/diagnostics/comparison"
-    ).json()
+    body = (
+        client_for(f.staff(town))
+        .get(f"/api/v1/municipalities/{town.slug}/diagnostics/comparison")
+        .json()
+    )
     assert body["shown"] is False
     assert body["band"] == "under 2,000 residents"
     assert body["contributors"] == {"value": None, "suppressed": True}
@@ -164,9 +166,11 @@ def test_the_comparison_shows_the_means_from_five_municipalities():
     town = f.town(population=1_000)
     for level in (1, 1, 2, 2, 4):
         f.completed(f.town(population=900), level)
-    body = client_for(f.staff(town)).get(
-        f"/api/v1/municipalities/{town.slug}/diagnostics/comparison"
-    ).json()
+    body = (
+        client_for(f.staff(town))
+        .get(f"/api/v1/municipalities/{town.slug}/diagnostics/comparison")
+        .json()
+    )
     assert body["shown"] is True
     assert body["contributors"] == {"value": 5.0, "suppressed": False}
     assert body["overall"] == {"value": 2.0, "suppressed": False}

@@ -174,9 +174,7 @@ def test_the_api_refuses_the_others_and_changes_nothing(world, who):
         ("outside_consortium", 403, 403),
     ],
 )
-def test_the_regions_plans_are_read_by_its_administrator_and_its_towns_staff(
-    world, who, page, api
-):
+def test_the_regions_plans_are_read_by_its_administrator_and_its_towns_staff(world, who, page, api):
     here, people = world
     people["outside_staff"] = f.staff(f.town())
     people["outside_consortium"] = f.consortium_admin(f.RegionFactory())

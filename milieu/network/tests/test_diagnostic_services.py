@@ -9,9 +9,8 @@ import pytest
 
 from milieu.core.errors import ApplicationError, Conflict, NotFound
 from milieu.network import selectors_diagnostic as selectors
-from milieu.network import selectors_plans
+from milieu.network import selectors_plans, services_plans
 from milieu.network import services_diagnostic as services
-from milieu.network import services_plans
 from milieu.network.models import Diagnostic, DiagnosticStatus, PlanAction, PlanStatus
 from milieu.network.questions import QUESTIONS, score, weakest
 
@@ -39,9 +38,7 @@ def test_every_dimension_has_three_to_five_questions():
     from milieu.network.dimensions import Dimension
     from milieu.network.questions import questions_of
 
-    assert {d: len(questions_of(d)) for d in Dimension.values} == dict.fromkeys(
-        Dimension.values, 3
-    )
+    assert {d: len(questions_of(d)) for d in Dimension.values} == dict.fromkeys(Dimension.values, 3)
 
 
 def test_the_weakest_are_at_most_three_under_three_lowest_first():
