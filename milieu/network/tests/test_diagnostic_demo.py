@@ -9,6 +9,7 @@ from milieu.accounts.models import Role, RoleAssignment
 from milieu.core import demo
 from milieu.network import demo_diagnostic, demo_plans
 from milieu.network.models import Diagnostic, DiagnosticAnswer, PlanAction
+from milieu.network.questions import weakest
 from milieu.territory import demo as territory_demo
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_the_demo_diagnostics_and_plan():
     assert (role.role, role.municipality.slug) == (Role.STAFF, "ville-marie")
     town = role.municipality
     done = Diagnostic.objects.get(municipality=town, status="completed")
-    assert [d for d, s in sorted(done.scores.items(), key=lambda kv: kv[1])[:3]] == [
+    assert [r.dimension for r in weakest(done.scores)] == [
         "connectivity",
         "data",
         "skills",
