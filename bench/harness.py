@@ -528,6 +528,10 @@ def setup_accounts(
     # The staff (with MFA) who read their town's queue of problem reports.
     reports = (manifest.get("reports") or {}).get("towns") or {}
     emails += [town["staff"] for town in reports.values() if town.get("staff")]
+    # The diagnostic's staff (with MFA), and a member town's staff per region (its plans).
+    diagnostic = manifest.get("diagnostic") or {}
+    emails += [town["staff"] for town in diagnostic.values() if town.get("staff")]
+    emails += list((manifest.get("region_plans") or {}).values())
     request: dict[str, Any] = {"sessions": sorted(set(emails))}
     # Pages whose URLs are known by name only (their module may be newer than the harness).
     request["paths"] = {name: sorted(accounts_manifest["residents"]) for name in NAMED_PAGES}
@@ -993,6 +997,37 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             must_contain=b"FeatureCollection",
         )
 
+    # --- Digital maturity: a town's staff read their latest diagnostic's results (radar chart,
+    # recommendations, comparison); a member town's staff the region's members' plans.
+    diagnosed = [
+        (town["staff"], slug, town["latest"])
+        for slug, town in sorted((manifest.get("diagnostic") or {}).items())
+        if town.get("staff") in accounts.cookies and town.get("latest")
+    ]
+    plan_regions = [
+        (email, slug)
+        for slug, email in sorted((manifest.get("region_plans") or {}).items())
+        if email in accounts.cookies
+    ]
+
+    def diagnostic_results(i: int) -> Call:
+        email, slug, number = diagnosed[i % len(diagnosed)]
+        return Call(
+            "GET",
+            f"/fr/{slug}/staff/diagnostic/{number}/",
+            accounts.headers(email),
+            must_contain=b"radar",
+        )
+
+    def region_plans(i: int) -> Call:
+        email, slug = plan_regions[i % len(plan_regions)]
+        return Call(
+            "GET",
+            f"/fr/regions/{slug}/plans/",
+            accounts.headers(email),
+            must_contain=b"region-plans",
+        )
+
     # --- Consultations: visitors read a town's consultations and a closed survey's results
     # (charts and tables); computing a survey's results is measured in process.
     surveys = sorted((manifest.get("participation") or {}).items())
@@ -1309,6 +1344,23 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             "(the towns in turn), anonymous",
             opendata_reports if report_towns else None,
             skip=missing("reports"),
+        ),
+        Scenario(
+            "diagnostic_results",
+            "page",
+            "GET /fr/<town>/staff/diagnostic/<id>/ (radar, recommendations, comparison), staff",
+            diagnostic_results if diagnosed else None,
+            who=lambda i: diagnosed[i % len(diagnosed)][0],
+            skip=missing("diagnostic") or (None if diagnosed else "no staff for the diagnostic"),
+        ),
+        Scenario(
+            "region_plans",
+            "page",
+            "GET /fr/regions/<region>/plans/ (members' plans), a member town's staff",
+            region_plans if plan_regions else None,
+            who=lambda i: plan_regions[i % len(plan_regions)][0],
+            skip=missing("region_plans")
+            or (None if plan_regions else "no staff to read the region's plans"),
         ),
         Scenario(
             "events_region_agenda",

@@ -1,7 +1,13 @@
 """Pages of namespace `diagnostic` (`/<lang>/<municipality>/staff/diagnostic/`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_diagnostic as views
 
 app_name = "diagnostic"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("start/", views.start, name="start"),
+    path("<int:diagnostic_id>/", views.detail, name="detail"),
+]

@@ -113,8 +113,9 @@ def test_load_demo_twice_creates_nothing_new(db):
     assert {m._meta.label: m.objects.count() for m in apps.get_models()} == counts
     assert counts["territory.Municipality"] == 17
     # the demo accounts, the operator and the newcomer (10); the committees' delegates (13); the
-    # neighbours who support ideas in the calls for proposals (16, without passwords)
-    assert counts["accounts.User"] == 39
+    # neighbours who support ideas in the calls for proposals (16, without passwords); Ville-Marie's
+    # staff member who runs its digital-maturity diagnostic (1)
+    assert counts["accounts.User"] == 40
     assert counts["community.Post"] == 4
     assert counts["community.NewcomerResource"] == 5
     assert counts["exchange.Listing"] == 5  # a drill, clothes, babysitting, Spanish, a snow blower

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["Diagnostic", "DiagnosticStatus"]
+__all__ = ["Diagnostic", "DiagnosticAnswer", "DiagnosticStatus"]
 
 
 class DiagnosticStatus(models.TextChoices):
@@ -37,8 +37,38 @@ class Diagnostic(models.Model):
         indexes = [
             models.Index(fields=["municipality", "status", "-completed_at"], name="diag_muni_done")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"],
+                condition=models.Q(status="draft"),
+                name="diag_one_draft",
+            )
+        ]
         verbose_name = _("digital-maturity diagnostic")
         verbose_name_plural = _("digital-maturity diagnostics")
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.started_at:%Y-%m-%d}"
+
+
+class DiagnosticAnswer(models.Model):
+    """One question's level (0 to 5) in a diagnostic; saved as the team goes."""
+
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=60)
+    level = models.PositiveSmallIntegerField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["diagnostic", "question"], name="diag_answer_once"),
+            models.CheckConstraint(condition=models.Q(level__lte=5), name="diag_answer_level"),
+        ]
+        verbose_name = _("diagnostic answer")
+        verbose_name_plural = _("diagnostic answers")
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.level}"
