@@ -1253,6 +1253,14 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             skip=missing("reports") or (None if report_staff else "no staff for the reports"),
         ),
         Scenario(
+            "toolkit_list",
+            "page",
+            "GET /fr/toolkit/ (the courses with my progress), sample residents",
+            as_resident(lambda _s: "/fr/toolkit/", b"course-list"),
+            who=who,
+            skip=missing("toolkit"),
+        ),
+        Scenario(
             "events_region_agenda",
             "page",
             f"GET /fr/regions/{event_region}/events/ (the coming 60 days), anonymous",
