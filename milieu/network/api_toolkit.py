@@ -228,7 +228,9 @@ def create_lesson(request: AuthenticatedRequest, course_id: int, payload: Lesson
     return Status(201, _lesson_out(lesson))
 
 
-@router.patch(COURSE + "/lessons/{lesson_id}", response={200: LessonOut, **ERRORS}, auth=django_auth)
+@router.patch(
+    COURSE + "/lessons/{lesson_id}", response={200: LessonOut, **ERRORS}, auth=django_auth
+)
 def update_lesson(request: AuthenticatedRequest, course_id: int, lesson_id: int, payload: LessonIn):
     course = _editable(request, course_id)
     lesson = selectors.lesson_get(course=course, lesson_id=lesson_id)

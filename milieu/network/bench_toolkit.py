@@ -25,8 +25,8 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     writer = ctx.writer
     load_platform_courses()
     owners: list[int | None] = [None] * ctx.scaled(40, minimum=25)
-    for region_id in Region.objects.order_by("pk").values_list("pk", flat=True):
-        owners += [region_id] * ctx.scaled(10, minimum=2)
+    for region_pk in Region.objects.order_by("pk").values_list("pk", flat=True):
+        owners += [region_pk] * ctx.scaled(10, minimum=2)
     first_course = writer.reserve(Course, len(owners))
     courses = []
     for index, region_id in enumerate(owners):

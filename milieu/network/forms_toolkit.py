@@ -28,7 +28,7 @@ class NewCourseForm(CourseForm):
 
     def __init__(self, *args, authors: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["author"].choices = authors
+        self.fields["author"].choices = authors  # type: ignore[attr-defined]
         self.order_fields(["author", *COURSE_FIELDS])
 
 
@@ -38,14 +38,12 @@ class LessonForm(forms.ModelForm):
         fields = list(LESSON_FIELDS)
         widgets = {
             **{f"body_{code}": forms.Textarea(attrs={"rows": 8}) for code in ("fr", "en", "es")},
-            **{
-                f"choices_{code}": forms.Textarea(attrs={"rows": 3})
-                for code in ("fr", "en", "es")
-            },
+            **{f"choices_{code}": forms.Textarea(attrs={"rows": 3}) for code in ("fr", "en", "es")},
         }
         help_texts = {
-            "body_fr": _("Plain text: a blank line between paragraphs, “- ” for a list item, "
-                         "**bold**."),
+            "body_fr": _(
+                "Plain text: a blank line between paragraphs, “- ” for a list item, **bold**."
+            ),
         }
 
 
@@ -54,7 +52,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args, choices: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["answer"].choices = list(enumerate(choices))
+        self.fields["answer"].choices = list(enumerate(choices))  # type: ignore[attr-defined]
 
 
 class CoachingRequestForm(forms.Form):
@@ -62,8 +60,9 @@ class CoachingRequestForm(forms.Form):
         label=_("What would you like help with?"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For example: creating my account, video calls with my family, "
-                    "recognising scams."),
+        help_text=_(
+            "For example: creating my account, video calls with my family, recognising scams."
+        ),
     )
     preferred_time = forms.CharField(
         label=_("When do you prefer to be contacted?"),

@@ -196,7 +196,7 @@ def coaching_queue(
     """The municipality's coaching requests, newest first (only `status` when given)."""
     page = max(1, min(page, 10_000))
     queryset = CoachingRequest.objects.filter(municipality=municipality).select_related(
-        "user", "handled_by"
+        "user", "handled_by", "municipality"
     )
     if status in CoachingStatus.values:
         queryset = queryset.filter(status=status)
@@ -219,6 +219,4 @@ def coaching_get(*, municipality: Municipality, request_id: int) -> CoachingRequ
 def my_coaching_requests(*, user) -> list[CoachingRequest]:
     if not user.is_authenticated:
         return []
-    return list(
-        CoachingRequest.objects.filter(user=user).select_related("municipality")[:PER_PAGE]
-    )
+    return list(CoachingRequest.objects.filter(user=user).select_related("municipality")[:PER_PAGE])

@@ -89,8 +89,10 @@ def _check_lesson(lesson: Lesson) -> None:
 def _require_author(actor, region: Region | None) -> None:
     if not actor.has_perm("network.author_courses", region):
         raise PermissionDenied(
-            _("Only the platform operator writes platform courses, and a region's consortium "
-              "administrator its region's courses.")
+            _(
+                "Only the platform operator writes platform courses, and a region's consortium "
+                "administrator its region's courses."
+            )
         )
 
 

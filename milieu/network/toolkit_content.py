@@ -85,10 +85,10 @@ COURSES: list[dict] = [
                     "photo. Vous suivez ensuite ce que la municipalité en fait.\n\n"
                     "Dans « Participation », répondez aux consultations et votez au budget "
                     "participatif. Vos réponses sont comptées sans que votre nom soit publié.",
-                    "en": "A pothole, a broken street light? Open \"Report a problem\", choose "
+                    "en": 'A pothole, a broken street light? Open "Report a problem", choose '
                     "the category, place the point on the map and add a photo. You then follow "
                     "what the municipality does about it.\n\n"
-                    "In \"Participation\", answer consultations and vote in the participatory "
+                    'In "Participation", answer consultations and vote in the participatory '
                     "budget. Your answers are counted without your name being published.",
                     "es": "¿Un bache, una farola rota? Abra «Señalar un problema», elija la "
                     "categoría, coloque el punto en el mapa y añada una foto. Luego sigue lo "
@@ -124,8 +124,7 @@ COURSES: list[dict] = [
         "summary": {
             "fr": "Choisir des mots de passe solides, activer la double authentification et "
             "reconnaître l'hameçonnage.",
-            "en": "Choose strong passwords, turn on two-step verification and recognise "
-            "phishing.",
+            "en": "Choose strong passwords, turn on two-step verification and recognise phishing.",
             "es": "Elegir contraseñas sólidas, activar la verificación en dos pasos y "
             "reconocer el phishing.",
         },
@@ -200,8 +199,7 @@ COURSES: list[dict] = [
                 "question": {
                     "fr": "Un texto de « la municipalité » demande votre mot de passe. Que "
                     "faites-vous?",
-                    "en": "A text from \"the municipality\" asks for your password. What do "
-                    "you do?",
+                    "en": 'A text from "the municipality" asks for your password. What do you do?',
                     "es": "Un mensaje de «el municipio» le pide su contraseña. ¿Qué hace?",
                 },
                 "choices": {
@@ -302,7 +300,7 @@ COURSES: list[dict] = [
                     "- to withdraw your consent;\n"
                     "- to get your information in a structured, commonly used technological "
                     "format.\n\n"
-                    "In Milieu, the \"Privacy\" page of your account lets you export your data "
+                    'In Milieu, the "Privacy" page of your account lets you export your data '
                     "and ask for it to be erased.",
                     "es": "Puede pedir a una organización:\n\n"
                     "- acceder a los datos que tiene sobre usted y hacerlos corregir;\n"
@@ -320,8 +318,7 @@ COURSES: list[dict] = [
                 "choices": {
                     "fr": "Faire corriger les renseignements qui vous concernent\nLire les "
                     "dossiers de vos voisins",
-                    "en": "Have the information about you corrected\nRead your neighbours' "
-                    "files",
+                    "en": "Have the information about you corrected\nRead your neighbours' files",
                     "es": "Hacer corregir los datos que le conciernen\nLeer los expedientes de "
                     "sus vecinos",
                 },

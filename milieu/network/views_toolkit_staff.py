@@ -53,9 +53,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
 @staff_view(PERM)
 def detail(request: AuthenticatedRequest, request_id: int) -> HttpResponse:
     try:
-        coaching = selectors.coaching_get(
-            municipality=request.municipality, request_id=request_id
-        )
+        coaching = selectors.coaching_get(municipality=request.municipality, request_id=request_id)
     except NotFound as error:
         raise Http404(str(error)) from None
     form = CoachingUpdateForm(

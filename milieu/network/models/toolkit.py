@@ -31,7 +31,8 @@ class Shown:
         from django.utils.translation import get_language
 
         language = (get_language() or "fr")[:2]
-        return language if getattr(self, f"{field}_{language}", "") else self.original_language
+        original: str = getattr(self, "original_language", "fr")
+        return language if getattr(self, f"{field}_{language}", "") else original
 
     @property
     def title(self) -> str:
@@ -171,6 +172,9 @@ class LessonCompletion(models.Model):
         verbose_name = _("lesson completion")
         verbose_name_plural = _("lesson completions")
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.lesson_id}"
+
 
 class CoachingStatus(models.TextChoices):
     OPEN = "open", _("Open")
@@ -213,3 +217,6 @@ class CoachingRequest(models.Model):
         ]
         verbose_name = _("coaching request")
         verbose_name_plural = _("coaching requests")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} #{self.pk}"

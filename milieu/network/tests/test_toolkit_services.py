@@ -296,7 +296,9 @@ def test_load_toolkit_writes_the_three_courses_in_three_languages_and_is_idempot
     }
     for course in courses:
         assert course.status == CourseStatus.PUBLISHED and course.region is None
-        assert all(getattr(course, f"{n}_{c}") for n in ("title", "summary") for c in "fr en es".split())
+        assert all(
+            getattr(course, f"{n}_{c}") for n in ("title", "summary") for c in ["fr", "en", "es"]
+        )
         lessons = list(course.lessons.all())
         assert 2 <= len(lessons) <= 4
         for lesson in lessons:

@@ -225,15 +225,23 @@ def test_a_consortium_admin_writes_for_their_region_only(w):
     assert f'<option value="{w.region.pk}">' in page and '<option value="">' not in page
     response = client.post(
         reverse("toolkit:manage"),
-        {"author": str(w.region.pk), "original_language": "fr", "title_fr": "Régional",
-         "for_staff": "on"},
+        {
+            "author": str(w.region.pk),
+            "original_language": "fr",
+            "title_fr": "Régional",
+            "for_staff": "on",
+        },
     )
     assert response.status_code == 302
     assert Course.objects.get(title_fr="Régional").region == w.region
     forged = client.post(
         reverse("toolkit:manage"),
-        {"author": str(w.other_region.pk), "original_language": "fr", "title_fr": "Ailleurs",
-         "for_staff": "on"},
+        {
+            "author": str(w.other_region.pk),
+            "original_language": "fr",
+            "title_fr": "Ailleurs",
+            "for_staff": "on",
+        },
     )
     assert forged.status_code == 400
     assert not Course.objects.filter(title_fr="Ailleurs").exists()

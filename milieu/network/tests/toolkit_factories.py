@@ -80,7 +80,9 @@ class World:
 def world() -> World:
     region = RegionFactory(slug="temiscamingue", name="MRC de Témiscamingue")
     other_region = RegionFactory()
-    town = MunicipalityFactory(region=region, slug="ville-marie", name="Ville-Marie", population=2600)
+    town = MunicipalityFactory(
+        region=region, slug="ville-marie", name="Ville-Marie", population=2600
+    )
     other_town = MunicipalityFactory(region=other_region)
     return World(
         region=region,
