@@ -1363,6 +1363,14 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             or (None if plan_regions else "no staff to read the region's plans"),
         ),
         Scenario(
+            "toolkit_list",
+            "page",
+            "GET /fr/toolkit/ (the courses with my progress), sample residents",
+            as_resident(lambda _s: "/fr/toolkit/", b"course-list"),
+            who=who,
+            skip=missing("toolkit"),
+        ),
+        Scenario(
             "events_region_agenda",
             "page",
             f"GET /fr/regions/{event_region}/events/ (the coming 60 days), anonymous",
