@@ -152,8 +152,13 @@ def _login(request: MilieuRequest, practice: Practice) -> HttpResponse | None:
     return None
 
 
-def _town(pk: int | None) -> Municipality | None:
-    return Municipality.objects.filter(pk=pk).first() if pk else None
+def _chosen(towns: list[Municipality], form) -> Municipality:
+    """The town picked on the form (its choices are `towns`, so it is one of them)."""
+    return next(t for t in towns if t.pk == form.cleaned_data["municipality"])
+
+
+def _refused(request: MilieuRequest, practice: Practice, message: str) -> HttpResponse:
+    return _detail(request, practice, error=message, status=403)
 
 
 @require_POST
@@ -161,7 +166,9 @@ def practice_adopt(request: MilieuRequest, practice_id: int) -> HttpResponse:
     practice = _practice(request, practice_id)
     if (answer := _login(request, practice)) is not None:
         return answer
-    towns = _towns(acting_municipality_ids(request.user)) or [practice.municipality]
+    towns = _towns(acting_municipality_ids(request.user))
+    if not towns:
+        return _refused(request, practice, _("Only the staff of a municipality adopt a practice."))
     form = AdoptForm(request.POST, towns=towns)
     if not form.is_valid():
         return _detail(request, practice, adopt_form=form, status=400)
@@ -169,7 +176,7 @@ def practice_adopt(request: MilieuRequest, practice_id: int) -> HttpResponse:
         services.adoption_add(
             actor=request.user,
             practice=practice,
-            municipality=_town(form.cleaned_data["municipality"]) or practice.municipality,
+            municipality=_chosen(towns, form),
             note=form.cleaned_data["note"],
         )
     except ApplicationError as error:
@@ -184,12 +191,12 @@ def practice_unadopt(request: MilieuRequest, practice_id: int) -> HttpResponse:
     if (answer := _login(request, practice)) is not None:
         return answer
     towns = _towns(acting_municipality_ids(request.user))
-    try:
-        municipality = _town(int(request.POST.get("municipality", "0")))
-    except ValueError:
-        municipality = None
-    if municipality is None or municipality.pk not in {t.pk for t in towns}:
-        municipality = towns[0] if len(towns) == 1 else practice.municipality
+    if not towns:
+        return _refused(
+            request, practice, _("Only the staff of a municipality take back its adoption.")
+        )
+    chosen = request.POST.get("municipality", "")
+    municipality = next((t for t in towns if str(t.pk) == chosen), towns[0])
     try:
         services.adoption_remove(actor=request.user, practice=practice, municipality=municipality)
     except ApplicationError as error:
@@ -203,9 +210,13 @@ def practice_comment(request: MilieuRequest, practice_id: int) -> HttpResponse:
     practice = _practice(request, practice_id)
     if (answer := _login(request, practice)) is not None:
         return answer
-    towns = _towns(acting_municipality_ids(request.user, COMMENTER_ROLES)) or [
-        practice.municipality
-    ]
+    towns = _towns(acting_municipality_ids(request.user, COMMENTER_ROLES))
+    if not towns:
+        return _refused(
+            request,
+            practice,
+            _("Only staff and elected officials of a municipality comment on practices."),
+        )
     form = CommentForm(request.POST, towns=towns)
     if not form.is_valid():
         return _detail(request, practice, comment_form=form, status=400)
@@ -213,7 +224,7 @@ def practice_comment(request: MilieuRequest, practice_id: int) -> HttpResponse:
         services.comment_add(
             actor=request.user,
             practice=practice,
-            municipality=_town(form.cleaned_data["municipality"]) or practice.municipality,
+            municipality=_chosen(towns, form),
             body=form.cleaned_data["body"],
         )
     except ApplicationError as error:
