@@ -140,9 +140,7 @@ def list_comments(request: MilieuRequest, practice_id: int):
     """The shown comments (the hidden ones too for the practice's own staff)."""
     practice = _get(request, practice_id)
     with_hidden = request.user.has_perm("network.manage_practices", practice.municipality)
-    return [
-        _comment(c) for c in selectors.comment_list(practice=practice, with_hidden=with_hidden)
-    ]
+    return [_comment(c) for c in selectors.comment_list(practice=practice, with_hidden=with_hidden)]
 
 
 # --- Writing (the town's staff) ------------------------------------------------------------------
@@ -217,9 +215,7 @@ def adopt_practice(request: AuthenticatedRequest, practice_id: int, payload: Ado
     return Status(201, _adoption(adoption))
 
 
-@router.delete(
-    PRACTICE + "/adoptions/{slug}", response={204: None, **ERRORS}, auth=django_auth
-)
+@router.delete(PRACTICE + "/adoptions/{slug}", response={204: None, **ERRORS}, auth=django_auth)
 def unadopt_practice(request: AuthenticatedRequest, practice_id: int, slug: str):
     """Take back the municipality's adoption (its staff)."""
     practice = _get(request, practice_id)
@@ -246,9 +242,7 @@ def comment_practice(request: AuthenticatedRequest, practice_id: int, payload: C
     response={200: CommentOut, **ERRORS},
     auth=django_auth,
 )
-def hide_comment(
-    request: AuthenticatedRequest, practice_id: int, comment_id: int, payload: HideIn
-):
+def hide_comment(request: AuthenticatedRequest, practice_id: int, comment_id: int, payload: HideIn):
     """Hide a comment (or show it again with `hidden: false`): the practice's own staff."""
     practice = _get(request, practice_id)
     comment = selectors.comment_get(practice=practice, comment_id=comment_id)

@@ -56,9 +56,7 @@ def practice_search(*, filters: Filters, page: int = 1) -> tuple[list[Practice],
     page = max(1, min(page, 10_000))
     start = (page - 1) * PER_PAGE
     rows = list(
-        _with_list_data(practices).order_by("-published_at", "-id")[
-            start : start + PER_PAGE + 1
-        ]
+        _with_list_data(practices).order_by("-published_at", "-id")[start : start + PER_PAGE + 1]
     )
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 

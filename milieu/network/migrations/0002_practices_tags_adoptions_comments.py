@@ -7,75 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0001_initial'),
-        ('territory', '0003_committees'),
+        ("network", "0001_initial"),
+        ("territory", "0003_committees"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PracticeTag',
+            name="PracticeTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'practice tag',
-                'verbose_name_plural': 'practice tags',
-                'ordering': ['slug'],
+                "verbose_name": "practice tag",
+                "verbose_name_plural": "practice tags",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Adoption',
+            name="Adoption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('adopted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.TextField(blank=True, max_length=1000, verbose_name='note')),
-                ('adopted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='practice_adoptions', to='territory.municipality')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adoptions', to='network.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("adopted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.TextField(blank=True, max_length=1000, verbose_name="note")),
+                (
+                    "adopted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="practice_adoptions",
+                        to="territory.municipality",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adoptions",
+                        to="network.practice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adoption',
-                'verbose_name_plural': 'adoptions',
-                'ordering': ['adopted_at', 'id'],
+                "verbose_name": "adoption",
+                "verbose_name_plural": "adoptions",
+                "ordering": ["adopted_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PracticeComment',
+            name="PracticeComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=2000, verbose_name='comment')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('hidden', models.BooleanField(default=False, verbose_name='hidden')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='territory.municipality')),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='network.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(max_length=2000, verbose_name="comment")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("hidden", models.BooleanField(default=False, verbose_name="hidden")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="territory.municipality",
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="network.practice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'practice comment',
-                'verbose_name_plural': 'practice comments',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "practice comment",
+                "verbose_name_plural": "practice comments",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='practice',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='practices', to='network.practicetag'),
+            model_name="practice",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="practices", to="network.practicetag"
+            ),
         ),
         migrations.AddIndex(
-            model_name='practice',
-            index=models.Index(fields=['municipality', '-created_at'], name='practice_muni'),
+            model_name="practice",
+            index=models.Index(fields=["municipality", "-created_at"], name="practice_muni"),
         ),
         migrations.AddConstraint(
-            model_name='adoption',
-            constraint=models.UniqueConstraint(fields=('practice', 'municipality'), name='adoption_once_per_town'),
+            model_name="adoption",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "municipality"), name="adoption_once_per_town"
+            ),
         ),
         migrations.AddIndex(
-            model_name='practicecomment',
-            index=models.Index(condition=models.Q(('hidden', False)), fields=['practice', 'created_at'], name='practice_comment_shown'),
+            model_name="practicecomment",
+            index=models.Index(
+                condition=models.Q(("hidden", False)),
+                fields=["practice", "created_at"],
+                name="practice_comment_shown",
+            ),
         ),
     ]

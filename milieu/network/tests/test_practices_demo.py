@@ -30,11 +30,15 @@ def test_the_demo_practices_and_brossards_adoption():
     )
     demo_practices.load()  # idempotent
     assert (
-        Practice.objects.count(),
-        PracticeTag.objects.count(),
-        Adoption.objects.count(),
-        PracticeComment.objects.count(),
-    ) == counts == (3, 7, 1, 1)
+        (
+            Practice.objects.count(),
+            PracticeTag.objects.count(),
+            Adoption.objects.count(),
+            PracticeComment.objects.count(),
+        )
+        == counts
+        == (3, 7, 1, 1)
+    )
     assert sorted(Practice.objects.values_list("municipality__slug", "status")) == [
         ("brossard", "published"),
         ("ville-marie", "published"),

@@ -15,9 +15,9 @@ from milieu.accounts.tests.factories import citizen_of, with_role
 from milieu.core.testing import client_for
 from milieu.network import services_practices as services
 from milieu.network.models import Adoption, Practice, PracticeComment, PracticeTag
+from milieu.territory.tests.committees_factories import consortium_admin
 from milieu.territory.tests.factories import RegionFactory
 
-from milieu.territory.tests.committees_factories import consortium_admin
 from .practices_factories import practice, staff, town, values
 
 pytestmark = pytest.mark.django_db

@@ -116,7 +116,11 @@ def test_another_towns_staff_adopt_once_then_take_it_back():
     adoption = services.adoption_add(
         actor=adopter, practice=shared, municipality=there, note="Adapté."
     )
-    assert (adoption.municipality, adoption.adopted_by, adoption.note) == (there, adopter, "Adapté.")
+    assert (adoption.municipality, adoption.adopted_by, adoption.note) == (
+        there,
+        adopter,
+        "Adapté.",
+    )
     with pytest.raises(Conflict) as again:
         services.adoption_add(actor=staff(there), practice=shared, municipality=there)
     assert again.value.code == "already_adopted"

@@ -112,9 +112,9 @@ def test_the_catalogue_runs_constant_queries():
         titles = []
         for _ in range(n):
             created = practice(town(regions[len(titles) % 3]), tags=["wi-fi", f"t{len(titles)}"])
-            services.adoption_add(
-                actor=staff(here), practice=created, municipality=here
-            ) if len(titles) % 2 else None
+            services.adoption_add(actor=staff(here), practice=created, municipality=here) if len(
+                titles
+            ) % 2 else None
             titles.append(created.title)
         return titles
 
@@ -188,7 +188,10 @@ def test_adopting_on_the_page_shows_the_town_and_undoing_removes_it():
     again = client.post(_url("practices:adopt", shared.pk), {"municipality": there.pk})
     assert again.status_code == 400  # the button is gone; the form refuses the town
     assert Adoption.objects.count() == 1
-    assert client.post(_url("practices:unadopt", shared.pk), {"municipality": there.pk}).status_code == 302
+    assert (
+        client.post(_url("practices:unadopt", shared.pk), {"municipality": there.pk}).status_code
+        == 302
+    )
     assert Adoption.objects.count() == 0
 
 
@@ -203,7 +206,9 @@ def test_a_comment_posted_on_the_page_shows_with_the_town():
     assert response.status_code == 302
     body = client_for().get(_url("practices:detail", shared.pk)).content.decode()
     assert "Excellent" in body and "Notre-Dame-du-Nord" in body
-    empty = client.post(_url("practices:comment", shared.pk), {"municipality": there.pk, "body": ""})
+    empty = client.post(
+        _url("practices:comment", shared.pk), {"municipality": there.pk, "body": ""}
+    )
     assert empty.status_code == 400
     assert PracticeComment.objects.count() == 1
 
