@@ -7,6 +7,7 @@ staff commented on the Wi-Fi practice.
 """
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from milieu.territory.models import Municipality
 
 from .models import Adoption, Practice, PracticeComment, PracticeStatus, PracticeTag
 
-PRACTICES = [
+PRACTICES: list[dict[str, Any]] = [
     {
         "town": "ville-marie",
         "title": "Wi-Fi public gratuit à l'hôtel de ville",

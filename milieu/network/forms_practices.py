@@ -67,8 +67,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, tags, regions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("All")), *((t.slug, t.name) for t in tags)]
-        self.fields["region"].choices = [("", _("All")), *((r.slug, r.name) for r in regions)]
+        self.fields["tag"].choices = [("", _("All")), *((t.slug, t.name) for t in tags)]  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("All")), *((r.slug, r.name) for r in regions)]  # type: ignore[attr-defined]
 
     def chosen(self) -> dict[str, str]:
         """The valid filters (an unknown choice counts as none)."""
@@ -82,7 +82,7 @@ class TownChoiceMixin(forms.Form):
 
     def __init__(self, *args, towns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].choices = [(t.pk, t.name) for t in towns]
+        self.fields["municipality"].choices = [(t.pk, t.name) for t in towns]  # type: ignore[attr-defined]
         if len(towns) == 1:
             self.fields["municipality"].initial = towns[0].pk
             self.fields["municipality"].widget = forms.HiddenInput()
