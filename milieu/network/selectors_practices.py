@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from milieu.core.errors import NotFound
@@ -28,9 +29,18 @@ class Filters:
 
 
 def _with_list_data(practices: QuerySet[Practice]) -> QuerySet[Practice]:
+    # A correlated count rather than a JOIN + GROUP BY: the page's LIMIT applies first, so only
+    # the shown practices' adoptions are counted (and a tag filter's join cannot double them).
+    adoptions = (
+        Adoption.objects.filter(practice=OuterRef("pk"))
+        .order_by()
+        .values("practice")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         practices.select_related("municipality__region")
-        .annotate(adoption_count=Count("adoptions", distinct=True))
+        .annotate(adoption_count=Coalesce(Subquery(adoptions, output_field=IntegerField()), 0))
         .prefetch_related(Prefetch("tags", queryset=PracticeTag.objects.order_by("slug")))
     )
 
