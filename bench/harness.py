@@ -1028,6 +1028,25 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             must_contain=b"region-plans",
         )
 
+    # --- Practices: visitors search the platform's catalogue of practices (a word or a tag, in
+    # turn) and read a practice's page (its adoptions and comments).
+    practices = manifest.get("practices") or {}
+    practice_searches = [f"q={word}" for word in practices.get("words", [])] + [
+        f"tag={tag}" for tag in practices.get("tags", [])
+    ]
+    practice_ids = practices.get("ids", [])
+
+    def practices_search(i: int) -> Call:
+        query = practice_searches[i % len(practice_searches)]
+        return Call("GET", f"/fr/practices/?{query}", must_contain=b'id="results"')
+
+    def practice_page(i: int) -> Call:
+        return Call(
+            "GET",
+            f"/fr/practices/{practice_ids[i % len(practice_ids)]}/",
+            must_contain=b"adoptions",
+        )
+
     # --- Consultations: visitors read a town's consultations and a closed survey's results
     # (charts and tables); computing a survey's results is measured in process.
     surveys = sorted((manifest.get("participation") or {}).items())
@@ -1295,6 +1314,20 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             suggested_volunteers if recruiting else None,
             skip=missing("volunteering")
             or (None if recruiting else "no opportunity with volunteers to suggest"),
+        ),
+        Scenario(
+            "practices_search",
+            "page",
+            "GET /fr/practices/?q=<word> or ?tag=<tag> (the platform's catalogue), anonymous",
+            practices_search if practice_searches else None,
+            skip=missing("practices"),
+        ),
+        Scenario(
+            "practices_page",
+            "page",
+            "GET /fr/practices/<id>/ (adoptions, comments), anonymous, the practices in turn",
+            practice_page if practice_ids else None,
+            skip=missing("practices"),
         ),
         Scenario(
             "reports_public_list",
