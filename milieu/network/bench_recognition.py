@@ -64,11 +64,13 @@ def generate(ctx: BenchContext) -> dict[str, int]:
     scope: dict[int, list] = {first: towns, first + 1: towns}
     for offset, region_id in enumerate(regions):
         pk = first + 2 + offset
-        criteria.append(_criterion(ctx, pk, region_id, f"Region badge {region_id}", "verified_share", 20.0))
+        criteria.append(
+            _criterion(ctx, pk, region_id, f"Region badge {region_id}", "verified_share", 20.0)
+        )
         shares[pk] = 1 / 3
         scope[pk] = [t for t in towns if t[2] == region_id]
     ctx.writer.insert(Criterion, CRITERION_FIELDS, criteria)
-    rows = []
+    rows: list[tuple] = []
     holders: set[str] = set()
     for criterion in criteria:
         pk, kind, threshold = criterion[0], criterion[7], criterion[8]
@@ -109,8 +111,14 @@ def generate(ctx: BenchContext) -> dict[str, int]:
                         start,
                         start + timedelta(days=60),
                         start + timedelta(days=60),
-                        {"kind": kind, "value": threshold, "basis": None, "unit": "score",
-                         "source": "diagnostic", "date": start.date().isoformat()},
+                        {
+                            "kind": kind,
+                            "value": threshold,
+                            "basis": None,
+                            "unit": "score",
+                            "source": "diagnostic",
+                            "date": start.date().isoformat(),
+                        },
                     )
                 )
     first_award = ctx.writer.reserve(Award, len(rows))

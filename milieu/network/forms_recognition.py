@@ -52,7 +52,7 @@ class CriterionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = recognition_kinds.choices()
+        self.fields["kind"].choices = recognition_kinds.choices()  # type: ignore[attr-defined]
 
     @classmethod
     def initial_of(cls, criterion) -> dict:

@@ -6,7 +6,7 @@ queries, whatever the number of towns) and gives, for each municipality with a f
 
     {"kind", "value", "basis", "unit", "source", "date", "dimension"?}
 
-`value` is the figure compared with the threshold (a score 0–5, or a percent), `basis` the count
+`value` is the figure compared with the threshold (a score 0 to 5, or a percent), `basis` the count
 it was derived from (None for a maturity score, which is a team's answers, not a count of
 people), `source` where it comes from (`diagnostic`, `indicators`) and `date` its day or month.
 A figure derived from people (a share) goes through `core.smallnumbers` wherever it is shown
@@ -338,5 +338,3 @@ def threshold_text(kind_key: str, threshold: float, params: dict | None = None) 
     if kind.needs_dimension and dimension in Dimension.values:
         text = f"{text} — {Dimension(dimension).label}"
     return text
-
-

@@ -18,10 +18,7 @@ PAGE_SIZE = 50
 def criterion_list(*, region: Region | None, platform: bool = False) -> QuerySet[Criterion]:
     """A region's criteria, or the platform's (`platform=True`), active first."""
     queryset = Criterion.objects.select_related("region")
-    if platform:
-        queryset = queryset.filter(region__isnull=True)
-    else:
-        queryset = queryset.filter(region=region)
+    queryset = queryset.filter(region__isnull=True) if platform else queryset.filter(region=region)
     return queryset.annotate(
         holders=Count("awards", filter=Q(awards__lapsed_at__isnull=True))
     ).order_by("-active", "pk")
@@ -46,7 +43,7 @@ def badge_list(*, region: Region | None = None) -> list[Criterion]:
     criteria = Criterion.objects.select_related("region").filter(active=True)
     if region is not None:
         criteria = criteria.filter(Q(region=region) | Q(region__isnull=True))
-    criteria_list = list(
+    criteria_list: list[Criterion] = list(
         criteria.annotate(
             holder_count=Count("awards", filter=Q(awards__lapsed_at__isnull=True))
         ).order_by(F("region_id").asc(nulls_first=True), "pk")

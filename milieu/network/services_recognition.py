@@ -55,16 +55,12 @@ def _checked(values: dict[str, Any], current: Criterion | None = None) -> dict[s
     for field, limit in (("name", 120), ("description", 1000)):
         for code in LANGUAGE_CODES:
             key = f"{field}_{code}"
-            clean[key] = _text(
-                {key: given(key, getattr(current, key, ""))}, key, limit
-            )
+            clean[key] = _text({key: given(key, getattr(current, key, ""))}, key, limit)
     language = str(given("original_language", getattr(current, "original_language", "fr")))
     if language not in LANGUAGE_CODES:
         raise field_error("original_language", _("Choose among French, English and Spanish."))
     if not clean[f"name_{language}"]:
-        raise field_error(
-            f"name_{language}", _("Give the badge's name in its original language.")
-        )
+        raise field_error(f"name_{language}", _("Give the badge's name in its original language."))
     clean["original_language"] = language
     kind_key = str(given("kind", getattr(current, "kind", "")))
     kind = recognition_kinds.get(kind_key)
@@ -78,8 +74,7 @@ def _checked(values: dict[str, Any], current: Criterion | None = None) -> dict[s
     if not 0 <= threshold <= kind.maximum:
         raise field_error(
             "threshold",
-            _("The threshold is between 0 and %(maximum)s.")
-            % {"maximum": f"{kind.maximum:g}"},
+            _("The threshold is between 0 and %(maximum)s.") % {"maximum": f"{kind.maximum:g}"},
         )
     clean["threshold"] = threshold
     params: dict[str, Any] = {}
@@ -113,9 +108,7 @@ def criterion_create(*, actor, region: Region | None, values: dict[str, Any]) ->
 def criterion_update(*, actor, criterion: Criterion, values: dict[str, Any]) -> Criterion:
     """Change a criterion (fields missing from `values` keep their value). Turning it off
     (`active` false) lapses its awards at the next evaluation."""
-    criterion = Criterion.objects.select_for_update().select_related("region").get(
-        pk=criterion.pk
-    )
+    criterion = Criterion.objects.select_for_update().select_related("region").get(pk=criterion.pk)
     _require(actor, criterion.region)
     for field, value in _checked(values, criterion).items():
         setattr(criterion, field, value)

@@ -164,9 +164,7 @@ def _criteria_page(request: MilieuRequest, region, *, public: bool) -> HttpRespo
                 )
                 return redirect(list_url)
         status = 400
-    criteria = _with_rule(
-        list(selectors.criterion_list(region=region, platform=region is None))
-    )
+    criteria = _with_rule(list(selectors.criterion_list(region=region, platform=region is None)))
     context: dict[str, Any] = {
         "region": region,
         "criteria": criteria,
