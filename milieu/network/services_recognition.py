@@ -108,7 +108,11 @@ def criterion_create(*, actor, region: Region | None, values: dict[str, Any]) ->
 def criterion_update(*, actor, criterion: Criterion, values: dict[str, Any]) -> Criterion:
     """Change a criterion (fields missing from `values` keep their value). Turning it off
     (`active` false) lapses its awards at the next evaluation."""
-    criterion = Criterion.objects.select_for_update().select_related("region").get(pk=criterion.pk)
+    criterion = (
+        Criterion.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=criterion.pk)
+    )
     _require(actor, criterion.region)
     for field, value in _checked(values, criterion).items():
         setattr(criterion, field, value)
