@@ -257,7 +257,8 @@ def _month(value: str | None) -> str:
 
 def _score(value: float) -> str:
     # A maturity score is the team's own answers, not a count of people: nothing to protect.
-    return number_format(value, decimal_pos=1, use_l10n=True)
+    # Rounded first: `number_format` cuts the decimals it does not show (2.86 would read 2.8).
+    return number_format(round(float(value), 1), decimal_pos=1, use_l10n=True)
 
 
 def describe(evidence: Evidence) -> str:
@@ -289,7 +290,7 @@ def describe(evidence: Evidence) -> str:
                 "month": _month(evidence.get("date")),
             }
         return _("%(share)s %% of residents verified (%(month)s)") % {
-            "share": display(value, count=basis, decimals=0),
+            "share": display(round(float(value)), count=basis, decimals=0),
             "month": _month(evidence.get("date")),
         }
     if kind == "reports_closed_within_7_days":
@@ -297,7 +298,7 @@ def describe(evidence: Evidence) -> str:
             "%(share)s %% of %(closed)s problem reports closed within 7 days, "
             "%(since)s to %(month)s"
         ) % {
-            "share": display(value, count=basis, decimals=0),
+            "share": display(round(float(value)), count=basis, decimals=0),
             "closed": display(basis),
             "since": _month(evidence.get("since")),
             "month": _month(evidence.get("date")),
@@ -332,7 +333,7 @@ def threshold_text(kind_key: str, threshold: float, params: dict | None = None) 
     else:
         text = _("%(what)s at least %(threshold)s %%") % {
             "what": kind.label,
-            "threshold": number_format(threshold, decimal_pos=0, use_l10n=True),
+            "threshold": number_format(round(threshold), decimal_pos=0, use_l10n=True),
         }
     dimension = (params or {}).get("dimension")
     if kind.needs_dimension and dimension in Dimension.values:

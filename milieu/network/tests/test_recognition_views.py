@@ -172,3 +172,15 @@ def test_the_recognition_page_shows_at_most_a_dozen_holders_and_links_to_the_res
     assert body.count("Town 0") == 12
     assert "See all 14 municipalities holding it" in body
     assert reverse("recognition:badge", args=[badge.pk]) in body
+
+
+def test_figures_are_rounded_not_cut():
+    _region, (town, shared) = small_region(2)
+    diagnostic(town, 2.86, on=date(2026, 11, 2))
+    indicator(shared, "verified_share", date(2026, 12, 1), 72.6, basis=726)
+    criterion()
+    criterion(kind="verified_share", threshold=50)
+    services.recognition_evaluate(today=TODAY)
+    body = _get(reverse("recognition:index")).content.decode()
+    assert "Overall maturity 2.9/5 on Nov. 2, 2026" in body
+    assert "73 % of residents verified (December 2026)" in body
