@@ -1047,6 +1047,14 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             must_contain=b"adoptions",
         )
 
+    # --- Recognition: visitors read the badges page (every badge, its first holders and their
+    # evidence) and a town's badges, the towns in turn.
+    recognition_towns = (manifest.get("recognition") or {}).get("towns") or []
+
+    def recognition_town(i: int) -> Call:
+        slug = recognition_towns[i % len(recognition_towns)]
+        return Call("GET", f"/fr/recognition/{slug}/", must_contain=b"recognition-current")
+
     # --- Consultations: visitors read a town's consultations and a closed survey's results
     # (charts and tables); computing a survey's results is measured in process.
     surveys = sorted((manifest.get("participation") or {}).items())
@@ -1402,6 +1410,20 @@ def scenarios(accounts: Accounts, manifest: dict[str, Any], run_id: str) -> list
             as_resident(lambda _s: "/fr/toolkit/", b"course-list"),
             who=who,
             skip=missing("toolkit"),
+        ),
+        Scenario(
+            "recognition_page",
+            "page",
+            "GET /fr/recognition/ (the badges, their first holders and evidence), anonymous",
+            anonymous("/fr/recognition/", b"recognition-badge"),
+            skip=missing("recognition"),
+        ),
+        Scenario(
+            "recognition_town",
+            "page",
+            "GET /fr/recognition/<town>/ (a town's badges and their evidence), anonymous",
+            recognition_town if recognition_towns else None,
+            skip=missing("recognition") or (None if recognition_towns else "no town with badges"),
         ),
         Scenario(
             "events_region_agenda",
