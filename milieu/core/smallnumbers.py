@@ -60,7 +60,9 @@ def display(
         return fewer_than()
     if decimals is None:
         decimals = 0 if float(protected).is_integer() else 1
-    return number_format(protected, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # number_format truncates the decimals it drops (72.6 would read 72): round first.
+    rounded = round(float(protected), decimals)
+    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 class Figure(Schema):

@@ -31,7 +31,8 @@ def test_display_says_fewer_than_five_in_the_readers_language():
     with translation.override("en"):
         assert display(3) == "fewer than 5"
         assert display(1234) == "1,234"
-        assert display(41.25, count=9) == "41.2"
+        assert display(41.26, count=9) == "41.3"
+        assert display(72.6, count=9, decimals=0) == "73"
         assert display(None) == "—"
     with translation.override("fr"):
         assert display(1234).replace("\u202f", " ").replace("\xa0", " ") == "1 234"
