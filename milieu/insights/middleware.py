@@ -1,7 +1,8 @@
 """Monthly active residents without browsing history.
 
 `ActivityMiddleware` looks at the logged-in person once the response is ready: when their
-`last_active_on` (already loaded with the user, no query) is today, it does nothing. Otherwise it
+`last_active_on` (already loaded with the user, no query) is today, it does nothing; a response
+that never read the session (a feed, a file) is left alone. Otherwise it
 records the day (`services_indicators.activity_record`), at most once a day per person; the day
 moving into a new month adds one to their home municipality's counter for that month. Nothing
 else is kept per person: not the pages, not the times, not the number of visits.
@@ -29,7 +30,9 @@ class ActivityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or SESSION_KEY not in session:
+        # Only where the response already read the session (every page does, for its header):
+        # reading it here would add `Vary: Cookie` to what must stay cacheable (feeds, files).
+        if session is None or not session.accessed or SESSION_KEY not in session:
             return response  # anonymous: nothing to count, and no user to load
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

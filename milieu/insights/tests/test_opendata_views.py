@@ -7,12 +7,20 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from milieu.core.testing import assert_constant_queries, client_for
 
 from .opendata_factories import indicator, region, town
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (pages under /en/, errors in English)."""
+    with translation.override("en"):
+        yield
 
 
 def page(**params):

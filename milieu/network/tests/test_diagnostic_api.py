@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
+def english_client(user=None):
+    """A test client that asks for English (the API negotiates its language)."""
+    client = client_for(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
@@ -26,7 +33,9 @@ def _english():
 
 
 def test_the_questionnaire_is_public():
-    body = client_for().get("/api/v1/diagnostic/questionnaire", HTTP_ACCEPT_LANGUAGE="en").json()
+    body = (
+        english_client().get("/api/v1/diagnostic/questionnaire", HTTP_ACCEPT_LANGUAGE="en").json()
+    )
     assert [d["key"] for d in body["dimensions"]] == [
         "strategy",
         "connectivity",
@@ -42,7 +51,7 @@ def test_the_questionnaire_is_public():
 
 def test_the_whole_flow_through_the_api():
     town = f.town()
-    client = client_for(f.staff(town))
+    client = english_client(f.staff(town))
     base = f"/api/v1/municipalities/{town.slug}"
     started = client.post(f"{base}/diagnostics")
     assert started.status_code == 201
@@ -133,7 +142,7 @@ def test_the_whole_flow_through_the_api():
 
 def test_another_towns_objects_are_not_found():
     town, other = f.town(), f.town()
-    client = client_for(f.staff(town))
+    client = english_client(f.staff(town))
     theirs = f.completed(other)
     action = f.action(other)
     base = f"/api/v1/municipalities/{town.slug}"
@@ -148,7 +157,7 @@ def test_the_comparison_is_suppressed_under_five_municipalities():
     for _ in range(4):
         f.completed(f.town(population=900), 1)
     body = (
-        client_for(f.staff(town))
+        english_client(f.staff(town))
         .get(f"/api/v1/municipalities/{town.slug}/diagnostics/comparison")
         .json()
     )
@@ -167,7 +176,7 @@ def test_the_comparison_shows_the_means_from_five_municipalities():
     for level in (1, 1, 2, 2, 4):
         f.completed(f.town(population=900), level)
     body = (
-        client_for(f.staff(town))
+        english_client(f.staff(town))
         .get(f"/api/v1/municipalities/{town.slug}/diagnostics/comparison")
         .json()
     )
@@ -184,7 +193,11 @@ def test_the_regions_plans_through_the_api():
     f.action(alpha, status="done")
     f.action(alpha, status="in_progress")
     f.completed(alpha, 3)
-    body = client_for(f.consortium_admin(region)).get(f"/api/v1/regions/{region.slug}/plans").json()
+    body = (
+        english_client(f.consortium_admin(region))
+        .get(f"/api/v1/regions/{region.slug}/plans")
+        .json()
+    )
     assert body == [
         {
             "municipality": alpha.slug,
@@ -213,7 +226,7 @@ def _queries(client, url) -> int:
 def test_list_endpoints_make_the_same_queries_whatever_their_length():
     region = f.RegionFactory()
     town = f.town(region=region)
-    client = client_for(f.staff(town))
+    client = english_client(f.staff(town))
     practice = f.practice(f.town())
     base = f"/api/v1/municipalities/{town.slug}"
     urls = [f"{base}/diagnostics", f"{base}/plan/actions", f"/api/v1/regions/{region.slug}/plans"]

@@ -6,6 +6,7 @@ municipalities), plan actions from recommendations, progress and the region's pl
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from milieu.core.errors import ApplicationError, Conflict, NotFound
 from milieu.network import selectors_diagnostic as selectors
@@ -17,6 +18,13 @@ from milieu.network.questions import QUESTIONS, score, weakest
 from . import diagnostic_factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (pages under /en/, errors in English)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_dimension_scores_the_mean_of_its_questions_and_overall_the_mean_of_dimensions():

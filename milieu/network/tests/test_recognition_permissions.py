@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import citizen_of, with_role
@@ -18,6 +19,14 @@ from milieu.territory.tests.committees_factories import consortium_admin, small_
 from .recognition_factories import criterion, operator
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (pages under /en/, errors in English)."""
+    with translation.override("en"):
+        yield
+
 
 DONE, LOGIN = "done", "login"
 ACTORS = (

@@ -5,6 +5,7 @@ changes nothing."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.utils import translation
 
 from milieu.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from milieu.network import services_toolkit as services
@@ -22,6 +23,15 @@ from milieu.network.toolkit_text import render
 from . import toolkit_factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the English messages (pages under /en/, errors in English)."""
+    with translation.override("en"):
+        yield
+
+
 TEXTS = {"title_fr": "Courriel 101", "summary_fr": "Bien utiliser le courriel."}
 
 

@@ -4,6 +4,7 @@ the authors' pages; list pages in a constant number of queries."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from milieu.accounts.models import Role
 from milieu.accounts.tests.factories import with_role
@@ -85,7 +86,7 @@ def test_a_learner_completes_a_course_lesson_by_lesson(w):
     assert "Vrai ou faux?" in page and 'name="answer"' in page
     wrong = client.post(reverse("toolkit:lesson", args=[course.pk, last.pk]), {"answer": "0"})
     assert wrong.status_code == 400
-    assert "That is not the right answer." in wrong.content.decode()
+    assert _fr("That is not the right answer.") in wrong.content.decode()
     assert LessonCompletion.objects.filter(user=w.citizen).count() == 1
     right = client.post(reverse("toolkit:lesson", args=[course.pk, last.pk]), {"answer": "1"})
     assert right["Location"] == reverse("toolkit:course", args=[course.pk])
@@ -126,7 +127,9 @@ def test_a_resident_asks_their_town_for_coaching(w):
     assert (made.user, made.municipality, made.topic) == (w.citizen, w.town, "Appels vidéo")
     again = client.post(reverse("toolkit:coaching"), {"topic": "Encore"})
     assert again.status_code == 400
-    assert "You already have a coaching request in progress" in again.content.decode()
+    assert _fr("You already have a coaching request in progress with this municipality.") in (
+        again.content.decode()
+    )
     assert CoachingRequest.objects.count() == 1
     assert "Appels vidéo" in client.get(reverse("toolkit:mine")).content.decode()
 
@@ -265,3 +268,11 @@ def test_other_people_cannot_author(w, who):
     )
     assert response.status_code == 403
     assert not Course.objects.exists()
+
+
+def _fr(message: str) -> str:
+    """A message as the French pages show it (HTML-escaped like the template)."""
+    from django.utils.html import escape
+
+    with translation.override("fr"):
+        return str(escape(translation.gettext(message)))
