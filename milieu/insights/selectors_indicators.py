@@ -84,6 +84,11 @@ def _empty(metric: Metric, month: date) -> Reading:
     return Reading(metric=metric, month=month, value=value, basis=0)
 
 
+def version() -> int:
+    """The version of the figures, renewed by each computation (pages key their copies on it)."""
+    return _version()
+
+
 def _version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:

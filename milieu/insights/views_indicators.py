@@ -17,12 +17,11 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from milieu.core import modules
+from milieu.core import modules, pagecache
 from milieu.core.charts_series import Point, column_chart, data_table
 from milieu.core.errors import NotFound
 from milieu.core.http import MilieuRequest, municipality_view
@@ -78,13 +77,19 @@ def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
 @module_required(MODULE)
 def town(request: MilieuRequest) -> HttpResponse:
     municipality = request.municipality
-    series = selectors.municipality_series(municipality=municipality)
-    charts = _charts(series)
-    month = next(iter(series.values()))[-1].month
-    return render(
+
+    def context() -> dict[str, Any]:
+        series = selectors.municipality_series(municipality=municipality)
+        month = next(iter(series.values()))[-1].month
+        return {"municipality": municipality, "charts": _charts(series), "latest_month": month}
+
+    # Sixteen charts and tables are most of the page's cost: rendered once per language and
+    # computation (`core.pagecache`, shared by every visitor), until the next computation.
+    return pagecache.render_page(
         request,
         "insights/indicators_town.html",
-        {"municipality": municipality, "charts": charts, "latest_month": month},
+        context,
+        vary=(municipality.pk, selectors.version()),
     )
 
 
@@ -103,13 +108,16 @@ def town_csv(request: MilieuRequest) -> HttpResponse:
     return response
 
 
-def _region(region_slug: str):
+def _region_versioned(region_slug: str):
     try:
-        region, members, _version = territory_selectors.region_members(slug=region_slug)
+        return territory_selectors.region_members(slug=region_slug)
     except NotFound as error:
         raise Http404(str(error)) from None
-    shown = [m for m in members if modules.is_enabled(m, MODULE)]
-    return region, shown
+
+
+def _region(region_slug: str):
+    region, members, _version = _region_versioned(region_slug)
+    return region, [m for m in members if modules.is_enabled(m, MODULE)]
 
 
 def _month(request: MilieuRequest, months: list[date]) -> date:
@@ -122,16 +130,16 @@ def _month(request: MilieuRequest, months: list[date]) -> date:
 
 @require_GET
 def region(request: MilieuRequest, region_slug: str) -> HttpResponse:
-    region, members = _region(region_slug)
-    series = selectors.region_series(region=region)
-    months = [r.month for r in next(iter(series.values()))]
-    month = _month(request, months)
-    table = selectors.members_month(members=members, month=month)
-    rows = [(m, [table[m.pk][metric.key] for metric in metrics.all_metrics()]) for m in members]
-    return render(
-        request,
-        "insights/indicators_region.html",
-        {
+    region, members, members_version = _region_versioned(region_slug)
+
+    def context() -> dict[str, Any]:
+        shown = [m for m in members if modules.is_enabled(m, MODULE)]
+        series = selectors.region_series(region=region)
+        months = [r.month for r in next(iter(series.values()))]
+        month = _month(request, months)
+        table = selectors.members_month(members=shown, month=month)
+        rows = [(m, [table[m.pk][metric.key] for metric in metrics.all_metrics()]) for m in shown]
+        return {
             "region": region,
             "charts": _charts(series),
             "month": month,
@@ -139,7 +147,14 @@ def region(request: MilieuRequest, region_slug: str) -> HttpResponse:
             "months": list(reversed(months)),
             "metrics": metrics.all_metrics(),
             "rows": rows,
-        },
+        }
+
+    # Kept rendered like the town's page; the `?month=` asked is part of the page's key.
+    return pagecache.render_page(
+        request,
+        "insights/indicators_region.html",
+        context,
+        vary=(region.pk, members_version, selectors.version()),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from milieu.core.errors import ApplicationError, Conflict, PermissionDenied
 
+from . import versions
 from .dimensions import MAX_SCORE
 from .models import Diagnostic, DiagnosticAnswer, DiagnosticStatus
 from .questions import BY_KEY, QUESTIONS, score
@@ -99,6 +100,7 @@ def diagnostic_complete(*, actor, diagnostic: Diagnostic) -> Diagnostic:
     diagnostic.status = DiagnosticStatus.COMPLETED
     diagnostic.completed_at = timezone.now()
     diagnostic.save(update_fields=["scores", "overall", "status", "completed_at"])
+    versions.renew_region_plans(diagnostic.municipality.region_id)
     return diagnostic
 
 

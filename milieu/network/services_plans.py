@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from milieu.core.errors import ApplicationError, NotFound, PermissionDenied, field_error
 
+from . import versions
 from .dimensions import Dimension
 from .models import Diagnostic, DiagnosticStatus, PlanAction, PlanStatus, Practice, PracticeStatus
 from .questions import RECOMMENDATIONS
@@ -81,6 +82,7 @@ def plan_action_create(
     action.save()
     if practices:
         action.practices.set(practices)
+    versions.renew_region_plans(municipality.region_id)
     return action
 
 
@@ -116,6 +118,7 @@ def plan_action_update(*, actor, action: PlanAction, values: dict[str, Any]) -> 
     action.save()
     if "practices" in values:
         action.practices.set(_practices(action.municipality, values["practices"]))
+    versions.renew_region_plans(action.municipality.region_id)
     return action
 
 
@@ -123,3 +126,4 @@ def plan_action_update(*, actor, action: PlanAction, values: dict[str, Any]) -> 
 def plan_action_delete(*, actor, action: PlanAction) -> None:
     _check(actor, action.municipality)
     action.delete()
+    versions.renew_region_plans(action.municipality.region_id)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from milieu.core.errors import PermissionDenied, field_error
 from milieu.core.mixins import LANGUAGE_CODES
-from milieu.network import recognition_kinds
+from milieu.network import recognition_kinds, versions
 from milieu.network.dimensions import Dimension
 from milieu.network.models import Award, Criterion
 from milieu.territory.models import Municipality, Region
@@ -101,7 +101,9 @@ def _require(actor, region: Region | None) -> None:
 def criterion_create(*, actor, region: Region | None, values: dict[str, Any]) -> Criterion:
     """A new criterion of `region` (None: of the platform); it is evaluated at the next run."""
     _require(actor, region)
-    return Criterion.objects.create(region=region, created_by=actor, **_checked(values))
+    created = Criterion.objects.create(region=region, created_by=actor, **_checked(values))
+    versions.renew_recognition()
+    return created
 
 
 @transaction.atomic
@@ -117,6 +119,7 @@ def criterion_update(*, actor, criterion: Criterion, values: dict[str, Any]) -> 
     for field, value in _checked(values, criterion).items():
         setattr(criterion, field, value)
     criterion.save()
+    versions.renew_recognition()
     return criterion
 
 
@@ -211,6 +214,7 @@ def criterion_evaluate(*, criterion: Criterion, today: date, now=None) -> Evalua
     )
     criterion.evaluated_at = now
     criterion.save(update_fields=["evaluated_at"])
+    versions.renew_recognition()
     result.awarded = len(new)
     result.confirmed = len(confirmed)
     result.lapsed = len(lapsed)

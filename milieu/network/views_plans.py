@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from milieu.accounts.permissions import has_mfa, holds_any_staff_role
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import AuthenticatedRequest, MilieuRequest, form_error, staff_view
 from milieu.territory import selectors as territory
 
-from . import selectors_diagnostic, selectors_plans
+from . import selectors_diagnostic, selectors_plans, versions
 from . import services_plans as services
 from .forms_plans import PlanActionForm
 from .models import PlanAction, PlanStatus
@@ -150,7 +151,7 @@ def delete(request: AuthenticatedRequest, action_id: int) -> HttpResponse:
 @require_GET
 def region(request: MilieuRequest, region_slug: str) -> HttpResponse:
     try:
-        found = territory.region_get(slug=region_slug)
+        found, _members, members_version = territory.region_members(slug=region_slug)
     except NotFound as error:
         raise Http404(str(error)) from None
     user = request.user
@@ -160,12 +161,15 @@ def region(request: MilieuRequest, region_slug: str) -> HttpResponse:
         return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
     if not user.has_perm("network.view_region_plans", found):
         raise DjangoPermissionDenied
-    return render(
+    # The same for everyone allowed to see it, until a member's plan or diagnostic changes:
+    # kept rendered (`core.pagecache`) under the region's plans version.
+    return pagecache.render_page(
         request,
         "network/plan_region.html",
-        {
+        lambda: {
             "region": found,
             "plans": selectors_plans.region_plans(region=found),
             "statuses": PlanStatus.choices,
         },
+        vary=(found.pk, members_version, versions.region_plans(found.pk)),
     )

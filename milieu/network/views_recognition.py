@@ -21,11 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from milieu.core import pagecache
 from milieu.core.errors import ApplicationError, NotFound
 from milieu.core.http import MilieuRequest, form_error, municipality_view, status_of
 from milieu.territory import selectors as territory
 
-from . import recognition_kinds
+from . import recognition_kinds, versions
 from . import selectors_recognition as selectors
 from . import services_recognition as services
 from .forms_recognition import CriterionForm
@@ -60,17 +61,25 @@ def _with_rule(criteria: list[Criterion]) -> list[Criterion]:
 
 @require_GET
 def recognition_index(request: MilieuRequest) -> HttpResponse:
-    badges = _with_rule(selectors.badge_list())
-    for badge in badges:
-        _with_evidence(badge.top_holders)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "network/recognition_index.html",
-        {
+    can_manage = bool(may_set_criteria(request.user, None))
+
+    def context() -> dict:
+        badges = _with_rule(selectors.badge_list())
+        for badge in badges:
+            _with_evidence(badge.top_holders)  # type: ignore[attr-defined]
+        return {
             "badges": badges,
             "holders_shown": selectors.HOLDERS_SHOWN,
-            "can_manage": bool(may_set_criteria(request.user, None)),
-        },
+            "can_manage": can_manage,
+        }
+
+    # Public and the same for everyone until the next evaluation or criterion change: kept
+    # rendered (`core.pagecache`) under the recognition version.
+    return pagecache.render_page(
+        request,
+        "network/recognition_index.html",
+        context,
+        vary=(versions.recognition(), can_manage),
     )
 
 
@@ -99,19 +108,25 @@ def badge_detail(request: MilieuRequest, criterion_id: int) -> HttpResponse:
 @require_GET
 @municipality_view
 def municipality_badges(request: MilieuRequest) -> HttpResponse:
-    current, past = selectors.municipality_awards(municipality=request.municipality)
-    for award in current + past:
-        award.criterion.rule = recognition_kinds.threshold_text(  # type: ignore[attr-defined]
-            award.criterion.kind, award.criterion.threshold, award.criterion.params
-        )
-    return render(
-        request,
-        "network/recognition_municipality.html",
-        {
-            "municipality": request.municipality,
+    municipality = request.municipality
+
+    def context() -> dict:
+        current, past = selectors.municipality_awards(municipality=municipality)
+        for award in current + past:
+            award.criterion.rule = recognition_kinds.threshold_text(  # type: ignore[attr-defined]
+                award.criterion.kind, award.criterion.threshold, award.criterion.params
+            )
+        return {
+            "municipality": municipality,
             "current": _with_evidence(current),
             "past": _with_evidence(past),
-        },
+        }
+
+    return pagecache.render_page(
+        request,
+        "network/recognition_municipality.html",
+        context,
+        vary=(municipality.pk, versions.recognition()),
     )
 
 

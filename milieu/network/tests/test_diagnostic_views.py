@@ -219,3 +219,25 @@ def test_the_history_and_results_pages_stay_within_the_budget():
         reverse("diagnostic:detail", args=[town.slug, diagnostic.pk]),
         "Recommended areas for action",
     )
+
+
+def test_the_kept_region_page_shows_a_members_new_action_and_a_new_member_at_once():
+    """The region's page is kept rendered (`core.pagecache`): a plan written through the
+    services, or a town joining the region, renews it."""
+    from milieu.network import services_plans
+
+    region = f.RegionFactory()
+    member = f.town(region=region, name="Alpha")
+    client = client_for(f.consortium_admin(region))
+    url = reverse("region_plans:index", args=[region.slug])
+    before = client.get(url).content.decode()
+    assert "Alpha" in before
+    assert "100 %" not in before
+    services_plans.plan_action_create(
+        actor=f.staff(member),
+        municipality=member,
+        values={"title": "Wi-Fi public", "dimension": "connectivity", "status": "done"},
+    )
+    assert "100 %" in client.get(url).content.decode()
+    f.town(region=region, name="Betazed")
+    assert "Betazed" in client.get(url).content.decode()

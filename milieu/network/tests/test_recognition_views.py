@@ -184,3 +184,20 @@ def test_figures_are_rounded_not_cut():
     body = _get(reverse("recognition:index")).content.decode()
     assert "Overall maturity 2.9/5 on Nov. 2, 2026" in body
     assert "73 % of residents verified (December 2026)" in body
+
+
+def test_the_kept_recognition_pages_show_a_new_badge_after_the_evaluation():
+    """The public pages are kept rendered (`core.pagecache`) until the next evaluation or
+    criterion change renews them."""
+    _region, (town, _other) = small_region(2)
+    town.name = "Ville-Marie"
+    town.save()
+    diagnostic(town, 3.8, on=date(2026, 11, 2))
+    criterion(name_en="Fresh badge", description_en="Overall maturity of 2.5 or more.")
+    index = reverse("recognition:index")
+    mine = reverse("recognition:municipality", args=[town.slug])
+    assert "Ville-Marie" not in _get(index).content.decode()
+    assert "Fresh badge" not in _get(mine).content.decode()
+    services.recognition_evaluate(today=TODAY)
+    assert "Ville-Marie" in _get(index).content.decode()
+    assert "Fresh badge" in _get(mine).content.decode()
