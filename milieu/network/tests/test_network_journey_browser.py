@@ -103,7 +103,12 @@ def test_a_temiscamingue_town_goes_from_diagnostic_to_plan_to_shared_practice_an
     other.goto(live_server.url + _url("practices:list"))
     other.fill("input[name=q]", "Wi-Fi salle")
     other.get_by_role("button", name=_t("Search")).click()
-    other.locator("#results").get_by_role("link", name=TITLE).click()
+    found = other.locator("#results").get_by_role("link", name=TITLE)
+    expect(found).to_be_visible()
+    # The search swaps the results in (htmx) and may swap them again: follow the found link's
+    # address rather than click an element that the next swap can replace.
+    other.goto(live_server.url + found.get_attribute("href"))
+    expect(other.get_by_role("heading", level=1)).to_have_text(TITLE)
     other.get_by_role("button", name=_t("We adopted this")).click()
     expect(other.locator("#adoptions")).to_contain_text("Brossard")
     practice = Practice.objects.get(title=TITLE)

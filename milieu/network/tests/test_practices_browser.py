@@ -67,7 +67,12 @@ def test_a_town_publishes_a_practice_that_another_adopts(live_server, new_page):
         "link", name="Infolettre imprimée pour les résidents sans internet"
     )
     expect(link).to_be_visible()
-    link.click()
+    # The search swaps the results in (htmx) and may swap them again: follow the found link's
+    # address rather than click an element that the next swap can replace.
+    other.goto(live_server.url + link.get_attribute("href"))
+    expect(other.get_by_role("heading", level=1)).to_have_text(
+        "Infolettre imprimée pour les résidents sans internet"
+    )
     other.fill("textarea[name=note]", "Imprimée dans nos bibliothèques.")
     other.get_by_role("button", name=_t("We adopted this")).click()
     adoptions = other.locator("#adoptions")
