@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from milieu.core.smallnumbers import Figure
 
-from . import datasets
+from . import datasets, metrics
 from .datasets import CONTINUOUS, DAILY, IRREGULAR, Dataset, Record
 
 if TYPE_CHECKING:
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 
 ITERATOR_CHUNK = 2000
 REPORT_RESOLUTION = 10
-# Metrics derived from a basis other than themselves (shares, medians, sums over logs): they are
-# always protected with their basis. Any other metric is a count, protected by itself unless its
-# basis says otherwise.
-DERIVED_METRICS = frozenset({"verified_share", "reports_median_close_hours", "volunteer_hours"})
 
 
 def _module_towns(module: str, municipality: Municipality | None) -> list[int]:
@@ -69,8 +65,10 @@ def _pick(row: dict, field: str, language: str) -> str:
 
 
 def figure(metric: str, value: float, basis: int) -> Figure:
-    """A stored indicator as it may leave the server."""
-    if metric in DERIVED_METRICS or basis != value:
+    """A stored indicator as it may leave the server. A metric that is not a plain count (a
+    share, a median, a total: its kind in the metrics registry) is always protected with its
+    basis; a count by itself unless its basis says otherwise."""
+    if metrics.get(metric).kind != metrics.COUNT or basis != value:
         return Figure.of(value, count=basis)
     return Figure.of(value)
 
